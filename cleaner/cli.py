@@ -1,0 +1,329 @@
+"""The `cleaner` command; the only module that imports typer.
+
+It parses options, builds the configuration, runs the engine and hands results to the reporter.
+Exit codes, like black and pre-commit-hooks: 0 nothing to report, 1 findings or files changed,
+2 usage or input errors (every other file is still processed).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cleaner import __version__
+from cleaner.config import Config, find_config, load_config
+from cleaner.engine import FileResult, process_file, process_text
+from cleaner.errors import CleanerError
+from cleaner.files import decode, encode, read_bytes
+from cleaner.formats import FORMAT_NAMES
+from cleaner.report import FORMATS, Reporter
+
+app = typer.Typer(
+    name="cleaner",
+    help="Clean transcripts before publishing: duplicated passages, mis-heard terms, timestamps.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+PathsArg = Annotated[
+    list[str], typer.Argument(help="Files to read; `-` reads standard input.", show_default=False)
+]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option("--format", help=f"Output: {', '.join(FORMATS)} (rich on a terminal)."),
+]
+InputFormatOpt = Annotated[
+    str | None,
+    typer.Option("--input-format", help=f"Read as {', '.join(FORMAT_NAMES)} (default: sniff)."),
+]
+EncodingOpt = Annotated[
+    str | None, typer.Option(help="Text encoding when there is no BOM (default utf-8).")
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="A .cleaner.toml or pyproject.toml to use.")
+]
+SelectOpt = Annotated[
+    list[str] | None, typer.Option("--select", help="Only these rule ids (repeatable).")
+]
+IgnoreOpt = Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule ids.")]
+ColorOpt = Annotated[str, typer.Option("--color", help="auto, always or never.")]
+ExitZeroOpt = Annotated[
+    bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings or changes.")
+]
+KeepOpt = Annotated[
+    str | None, typer.Option("--keep", help="Which copy of a duplicate to keep: first or last.")
+]
+MinWordsOpt = Annotated[
+    int | None,
+    typer.Option("--min-words", min=1, help="Shortest passage that counts as a duplicate (40)."),
+]
+MinSimilarityOpt = Annotated[
+    float | None,
+    typer.Option("--min-similarity", min=0.01, max=1.0, help="How alike a near copy is (0.8)."),
+]
+GlossaryOpt = Annotated[
+    list[Path] | None, typer.Option("--glossary", help="A glossary TOML file (repeatable).")
+]
+NoBuiltinGlossaryOpt = Annotated[
+    bool, typer.Option("--no-builtin-glossary", help="Do not use the built-in glossary.")
+]
+TimestampToleranceOpt = Annotated[
+    int | None,
+    typer.Option("--timestamp-tolerance", min=0, help="Ms a start may go back unreported (0)."),
+]
+OverlapToleranceOpt = Annotated[
+    int | None,
+    typer.Option("--overlap-tolerance", min=0, help="Ms a cue may overlap the next (50)."),
+]
+NoInlineTimestampsOpt = Annotated[
+    bool,
+    typer.Option("--no-inline-timestamps", help="Do not check times cited inside text."),
+]
+NoTimestampsForOpt = Annotated[
+    list[str] | None,
+    typer.Option("--no-timestamps-for", help="Skip timestamp checks for a format (repeatable)."),
+]
+StdinNameOpt = Annotated[
+    str | None, typer.Option("--stdin-filename", help="Name for `-` in reports and sniffing.")
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cleaner {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    """Clean transcripts before publishing."""
+
+
+def _build_config(config_path: Path | None, **flags: Any) -> Config:
+    """Defaults, then the nearest config file (or --config), then flags that were given."""
+    config = Config()
+    found = config_path or find_config(Path.cwd())
+    if found is not None:
+        config = load_config(found, config)
+    input_format = flags.get("input_format")
+    if input_format is not None and input_format not in FORMAT_NAMES:
+        raise typer.BadParameter(
+            f"{input_format!r} is not one of {', '.join(FORMAT_NAMES)}", param_hint="--input-format"
+        )
+    for name in ("select", "ignore", "timestamp_formats"):
+        if flags.get(name) is not None:
+            flags[name] = frozenset(flags[name])
+    if flags.get("timestamp_formats") is not None:
+        flags["timestamp_formats"] = config.timestamp_formats - flags["timestamp_formats"]
+    if flags.get("glossary_files") is not None:
+        flags["glossary_files"] = (*config.glossary_files, *flags["glossary_files"])
+    if flags.get("keep") not in (None, "first", "last"):
+        raise typer.BadParameter("choose first or last", param_hint="--keep")
+    return config.replace(**flags)
+
+
+def _output_format(requested: str | None) -> str:
+    if requested is None:
+        return "rich" if sys.stdout.isatty() else "text"
+    if requested not in FORMATS:
+        raise typer.BadParameter(f"{requested!r} is not one of {', '.join(FORMATS)}")
+    return requested
+
+
+def _color(choice: str) -> bool | None:
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return True if choice == "always" else None
+
+
+def _run_to_stdout(config: Config, name: str, data: bytes, *, fix: bool) -> FileResult:
+    """Process bytes from stdin or a file and write the (cleaned) text to stdout."""
+    try:
+        decoded = decode(data, path=name, encoding=config.encoding)
+    except CleanerError as error:
+        # Nothing lost: what came in goes out unchanged, and the error is reported.
+        sys.stdout.buffer.write(data)
+        return FileResult(name, error=error)
+    result, fixed = process_text(decoded.text, path=name, config=config, fix=fix)
+    sys.stdout.buffer.write(encode(fixed, decoded))
+    sys.stdout.flush()
+    return result
+
+
+def _read_path(raw: str) -> tuple[bytes | None, FileResult | None]:
+    try:
+        return read_bytes(Path(raw)), None
+    except CleanerError as error:
+        return None, FileResult(raw, error=error)
+
+
+def _exit_code(results: list[FileResult], *, exit_zero: bool) -> int:
+    if any(r.error for r in results):
+        return EXIT_ERROR
+    if not exit_zero and any(r.findings or r.changed for r in results):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+@app.command()
+def check(
+    paths: PathsArg,
+    output_format: FormatOpt = None,
+    input_format: InputFormatOpt = None,
+    encoding: EncodingOpt = None,
+    config_path: ConfigOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    color: ColorOpt = "auto",
+    stdin_filename: StdinNameOpt = None,
+    exit_zero: ExitZeroOpt = False,
+    keep: KeepOpt = None,
+    min_words: MinWordsOpt = None,
+    min_similarity: MinSimilarityOpt = None,
+    glossary: GlossaryOpt = None,
+    no_builtin_glossary: NoBuiltinGlossaryOpt = False,
+    timestamp_tolerance: TimestampToleranceOpt = None,
+    overlap_tolerance: OverlapToleranceOpt = None,
+    no_inline_timestamps: NoInlineTimestampsOpt = False,
+    no_timestamps_for: NoTimestampsForOpt = None,
+) -> None:
+    """Report findings; change nothing."""
+    config = _config_or_exit(
+        config_path,
+        input_format=input_format,
+        encoding=encoding,
+        select=select,
+        ignore=ignore,
+        keep=keep,
+        min_words=min_words,
+        min_similarity=min_similarity,
+        glossary_files=glossary,
+        builtin_glossary=False if no_builtin_glossary else None,
+        timestamp_tolerance_ms=timestamp_tolerance,
+        overlap_tolerance_ms=overlap_tolerance,
+        inline_timestamps=False if no_inline_timestamps else None,
+        timestamp_formats=no_timestamps_for,
+    )
+    reporter = Reporter(
+        _output_format(output_format), out=sys.stdout, err=sys.stderr, color=_color(color)
+    )
+    results: list[FileResult] = []
+    for raw in paths:
+        if raw == "-":
+            name = stdin_filename or "<stdin>"
+            try:
+                decoded = decode(sys.stdin.buffer.read(), path=name, encoding=config.encoding)
+                result = process_text(decoded.text, path=name, config=config, fix=False)[0]
+            except CleanerError as error:
+                result = FileResult(name, error=error)
+        else:
+            result = process_file(Path(raw), config, fix=False)
+        _report(reporter, result)
+        results.append(result)
+    reporter.close()
+    raise typer.Exit(_exit_code(results, exit_zero=exit_zero))
+
+
+@app.command()
+def fix(
+    paths: PathsArg,
+    diff: Annotated[bool, typer.Option("--diff", help="Show the changes; write nothing.")] = False,
+    stdout: Annotated[
+        bool, typer.Option("--stdout", help="Write cleaned text to stdout, not in place.")
+    ] = False,
+    unsafe_fixes: Annotated[
+        bool, typer.Option("--unsafe-fixes", help="Also apply fixes marked unsafe.")
+    ] = False,
+    output_format: FormatOpt = None,
+    input_format: InputFormatOpt = None,
+    encoding: EncodingOpt = None,
+    config_path: ConfigOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    color: ColorOpt = "auto",
+    stdin_filename: StdinNameOpt = None,
+    exit_zero: ExitZeroOpt = False,
+    keep: KeepOpt = None,
+    min_words: MinWordsOpt = None,
+    min_similarity: MinSimilarityOpt = None,
+    glossary: GlossaryOpt = None,
+    no_builtin_glossary: NoBuiltinGlossaryOpt = False,
+    timestamp_tolerance: TimestampToleranceOpt = None,
+    overlap_tolerance: OverlapToleranceOpt = None,
+    no_inline_timestamps: NoInlineTimestampsOpt = False,
+    no_timestamps_for: NoTimestampsForOpt = None,
+) -> None:
+    """Apply safe fixes in place (atomically), or show them with --diff."""
+    config = _config_or_exit(
+        config_path,
+        input_format=input_format,
+        encoding=encoding,
+        select=select,
+        ignore=ignore,
+        keep=keep,
+        min_words=min_words,
+        min_similarity=min_similarity,
+        glossary_files=glossary,
+        builtin_glossary=False if no_builtin_glossary else None,
+        timestamp_tolerance_ms=timestamp_tolerance,
+        overlap_tolerance_ms=overlap_tolerance,
+        inline_timestamps=False if no_inline_timestamps else None,
+        timestamp_formats=no_timestamps_for,
+        unsafe_fixes=unsafe_fixes or None,
+    )
+    color_choice = _color(color)
+    # With --stdout the cleaned text owns stdout, so findings go to stderr.
+    report_out = sys.stderr if (stdout or "-" in paths) else sys.stdout
+    reporter = Reporter(
+        _output_format(output_format), out=report_out, err=sys.stderr, color=color_choice
+    )
+    results: list[FileResult] = []
+    for raw in paths:
+        if raw == "-":
+            data = sys.stdin.buffer.read()
+            result = _run_to_stdout(config, stdin_filename or "<stdin>", data, fix=True)
+        elif stdout:
+            data, failed = _read_path(raw)
+            result = failed or _run_to_stdout(config, raw, data or b"", fix=True)
+        else:
+            result = process_file(Path(raw), config, fix=True, write=not diff, keep_text=diff)
+            if diff:
+                reporter.diff(result)
+        if not diff:
+            _report(reporter, result)
+        elif result.error is not None:
+            reporter.error(result)
+        results.append(result)
+    reporter.close()
+    raise typer.Exit(_exit_code(results, exit_zero=exit_zero))
+
+
+def _report(reporter: Reporter, result: FileResult) -> None:
+    if result.error is not None:
+        reporter.error(result)
+    else:
+        reporter.findings(result)
+
+
+def _config_or_exit(config_path: Path | None, **flags: Any) -> Config:
+    try:
+        return _build_config(config_path, **flags)
+    except CleanerError as error:
+        typer.echo(f"error: {error.describe()}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def main() -> None:
+    """Entry point of the `cleaner` console script."""
+    app()

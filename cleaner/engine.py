@@ -1,0 +1,140 @@
+"""Wire formats, rules and fixes together for one text or one file.
+
+The engine never prints and never exits: it returns results as data, errors included, so one bad
+file never stops a batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from cleaner import formats
+from cleaner.config import Config
+from cleaner.errors import CleanerError
+from cleaner.files import encode, read_file, write_atomic
+from cleaner.fix import apply_fixes, select_fixes
+from cleaner.model import Document, Finding
+from cleaner.rules import checkers
+
+# Each pass re-checks the fixed text; conflicting fixes settle in a few passes, and a rule
+# that keeps proposing edits forever cannot hang a run.
+MAX_FIX_PASSES = 8
+
+
+def parse(text: str, *, path: str = "<text>", config: Config | None = None) -> Document:
+    """Read `text` with the configured or sniffed format into a Document."""
+    config = config or Config()
+    name = config.input_format or formats.sniff(path, text)
+    parsed = formats.reader(name).parse(text)
+    return Document(path, text, name, parsed.segments, problems=parsed.problems)
+
+
+def check_document(doc: Document, config: Config) -> list[Finding]:
+    """Run every enabled rule over `doc`; findings come back in source order."""
+    found = [
+        finding
+        for check in checkers()
+        for finding in check(doc, config)
+        if config.enabled(finding.rule)
+    ]
+    found.sort(key=lambda f: (f.start, f.end, f.rule))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class FixOutcome:
+    """The fixed text, the findings whose edits were applied (in order), and what remains."""
+
+    text: str
+    applied: tuple[Finding, ...]
+    remaining: tuple[Finding, ...]
+
+    def changed(self, original: str) -> bool:
+        """Return True when fixing changed the text."""
+        return self.text != original
+
+
+def fix_document(doc: Document, config: Config) -> FixOutcome:
+    """Apply fixes pass after pass until nothing more applies."""
+    applied: list[Finding] = []
+    current = doc
+    findings = check_document(current, config)
+    for _ in range(MAX_FIX_PASSES):
+        chosen = select_fixes(findings, unsafe=config.unsafe_fixes)
+        if not chosen:
+            break
+        text = apply_fixes(current.text, chosen)
+        if text == current.text:
+            break
+        applied.extend(chosen)
+        current = parse(text, path=doc.path, config=config.replace(input_format=doc.format))
+        findings = check_document(current, config)
+    return FixOutcome(current.text, tuple(applied), tuple(findings))
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What happened to one file: findings, fixes, sizes, or the error that stopped it."""
+
+    path: str
+    format: str | None = None
+    findings: tuple[Finding, ...] = ()
+    applied: tuple[Finding, ...] = ()
+    changed: bool = False
+    bytes_before: int = 0
+    bytes_after: int = 0
+    error: CleanerError | None = None
+    original: str | None = None  # kept only when a diff is wanted
+    fixed: str | None = None
+
+
+def process_text(
+    text: str, *, path: str, config: Config, fix: bool, keep_text: bool = False
+) -> tuple[FileResult, str]:
+    """Check or fix `text`; return the result and the (possibly fixed) text."""
+    doc = parse(text, path=path, config=config)
+    if not fix:
+        findings = tuple(check_document(doc, config))
+        return FileResult(path, doc.format, findings), text
+    outcome = fix_document(doc, config)
+    changed = outcome.changed(text)
+    result = FileResult(
+        path,
+        doc.format,
+        outcome.remaining,
+        outcome.applied,
+        changed,
+        original=text if keep_text else None,
+        fixed=outcome.text if keep_text else None,
+    )
+    return result, outcome.text
+
+
+def process_file(
+    path: Path, config: Config, *, fix: bool, write: bool = True, keep_text: bool = False
+) -> FileResult:
+    """Check or fix one file; write it back atomically when fixing changed it and `write`."""
+    name = str(path)
+    try:
+        decoded = read_file(path, encoding=config.encoding)
+        result, fixed = process_text(
+            decoded.text, path=name, config=config, fix=fix, keep_text=keep_text
+        )
+        before = len(encode(decoded.text, decoded))
+        after = before
+        if result.changed:
+            data = encode(fixed, decoded)
+            after = len(data)
+            if write:
+                write_atomic(path, data)
+        return replace(result, bytes_before=before, bytes_after=after)
+    except CleanerError as error:
+        return FileResult(name, error=error)
+
+
+def iter_files(paths: list[Path], config: Config, *, fix: bool) -> Iterator[FileResult]:
+    """Process files one after another, in the order given."""
+    for path in paths:
+        yield process_file(path, config, fix=fix)

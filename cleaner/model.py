@@ -1,0 +1,240 @@
+"""The data that flows through the cleaner: documents, segments, findings and edits.
+
+Every offset is an index into `Document.text` (the decoded source, BOM removed, line endings as
+they were). Lines and columns are 1-based; columns count code points.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+class Severity(enum.StrEnum):
+    """How much a finding matters; `error` fails a pre-commit hook even when fixed."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Role(enum.StrEnum):
+    """What a timestamp marks: a cue's start or end, or a time cited inside text."""
+
+    START = "start"
+    END = "end"
+    INLINE = "inline"
+
+
+@dataclass(frozen=True, slots=True)
+class TimeMark:
+    """A timestamp as written in the source, with its value if it could be read."""
+
+    ms: int | None
+    start: int
+    end: int
+    role: Role
+    problem: str | None = None  # why `ms` is None or suspicious, in words
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One cue, JSON segment, or paragraph/line of a plain transcript.
+
+    `text` is the spoken text as the source spells it once decoded: for SRT and VTT it is the
+    raw cue payload (tags included), for JSON the decoded string value. `text_start`/`text_end`
+    locate it in the source; `block_start`/`block_end` cover the whole unit (index, timing line,
+    trailing blank line, JSON object and its comma), so that deleting that span removes the unit
+    and leaves a valid file. `offsets` maps text positions to source positions when the two differ
+    (JSON escapes); it has `len(text) + 1` entries.
+    """
+
+    index: int
+    text: str
+    text_start: int
+    text_end: int
+    block_start: int
+    block_end: int
+    start: TimeMark | None = None
+    end: TimeMark | None = None
+    speaker: str | None = None
+    marks: tuple[TimeMark, ...] = ()
+    offsets: tuple[int, ...] | None = None
+
+    @property
+    def start_ms(self) -> int | None:
+        """The start time in milliseconds, if present and readable."""
+        return self.start.ms if self.start else None
+
+    @property
+    def end_ms(self) -> int | None:
+        """The end time in milliseconds, if present and readable."""
+        return self.end.ms if self.end else None
+
+    def source_offset(self, text_index: int) -> int:
+        """Map an index into `text` to an offset in the source."""
+        if self.offsets is None:
+            return self.text_start + text_index
+        return self.offsets[text_index]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something a format reader kept as text but could not parse (reported, never dropped)."""
+
+    rule: str  # e.g. "malformed-cue", "timestamp-invalid"
+    message: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What a format reader returns: the segments and the problems, in source order."""
+
+    segments: tuple[Segment, ...]
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace `source[start:end]` with `replacement`; an empty replacement deletes."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Where the other half of a finding lives (the first copy of a duplicate)."""
+
+    path: str
+    line: int
+    end_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem a rule found, with its location and an optional fix."""
+
+    rule: str
+    severity: Severity
+    message: str
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    edits: tuple[Edit, ...] = ()
+    related: Related | None = None
+    safe: bool = True  # applied by `fix`; unsafe edits need --unsafe-fixes
+    reason: str = ""  # why the edit is right, shown by `fix --explain`
+
+    @property
+    def fixable(self) -> bool:
+        """True when the finding carries an edit."""
+        return bool(self.edits)
+
+
+@dataclass(frozen=True, slots=True)
+class LineIndex:
+    """Turns source offsets into 1-based line and column numbers."""
+
+    starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> LineIndex:
+        """Index the line starts of `text` (\\n, \\r\\n and lone \\r all end a line)."""
+        starts = [0]
+        i = 0
+        n = len(text)
+        while True:
+            j = _next_break(text, i)
+            if j < 0:
+                break
+            i = j + 2 if text.startswith("\r\n", j) else j + 1
+            if i > n:
+                break
+            starts.append(i)
+        return cls(tuple(starts))
+
+    def line_of(self, offset: int) -> int:
+        """Return the 1-based line that holds `offset`."""
+        return bisect.bisect_right(self.starts, offset)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """Return the 1-based (line, column) of `offset`."""
+        line = self.line_of(offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def line_start(self, line: int) -> int:
+        """Return the offset where 1-based `line` starts."""
+        return self.starts[line - 1]
+
+
+def _next_break(text: str, start: int) -> int:
+    n = text.find("\n", start)
+    r = text.find("\r", start)
+    if r < 0:
+        return n
+    if n < 0:
+        return r
+    return min(n, r)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A decoded transcript and the segments its format reader found in it."""
+
+    path: str
+    text: str
+    format: str
+    segments: tuple[Segment, ...]
+    encoding: str = "utf-8"
+    bom: bool = False
+    problems: tuple[Problem, ...] = ()  # what the reader could not parse
+    lines: LineIndex = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lines", LineIndex.of(self.text))
+
+    def finding(
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        start: int,
+        end: int,
+        *,
+        edits: Sequence[Edit] = (),
+        related: Related | None = None,
+        safe: bool = True,
+        reason: str = "",
+    ) -> Finding:
+        """Build a finding for `text[start:end]`, computing its lines and columns."""
+        line, column = self.lines.position(start)
+        end_line, end_column = self.lines.position(end)
+        return Finding(
+            rule=rule,
+            severity=severity,
+            message=message,
+            start=start,
+            end=end,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            edits=tuple(edits),
+            related=related,
+            safe=safe,
+            reason=reason,
+        )
+
+    def related(self, start: int, end: int, path: str | None = None) -> Related:
+        """Name `text[start:end]` (in this document unless `path` says otherwise)."""
+        last = max(start, end - 1)
+        return Related(path or self.path, self.lines.line_of(start), self.lines.line_of(last))

@@ -1,0 +1,29 @@
+"""Every rule's own must-flag and must-not-flag examples, run as tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import Config
+from cleaner.engine import check_document, parse
+from cleaner.rules import RuleInfo, all_rules
+
+_CASES = [
+    pytest.param(rule, example, flagged, id=f"{rule.id}-{'flag' if flagged else 'ok'}-{i}")
+    for rule in all_rules()
+    for flagged, examples in ((True, rule.must_flag), (False, rule.must_not_flag))
+    for i, example in enumerate(examples)
+]
+
+
+def test_every_rule_has_examples_both_ways() -> None:
+    missing = [r.id for r in all_rules() if not r.must_flag or not r.must_not_flag]
+    assert missing == []
+
+
+@pytest.mark.parametrize(("rule", "example", "flagged"), _CASES)
+def test_rule_example(rule: RuleInfo, example: str, flagged: bool) -> None:
+    config = Config(input_format=rule.example_format)
+    doc = parse(example, path=f"example.{rule.example_format}", config=config)
+    rules_found = {finding.rule for finding in check_document(doc, config)}
+    assert (rule.id in rules_found) is flagged, rules_found
