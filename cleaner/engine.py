@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cleaner import formats
 from cleaner.config import Config
-from cleaner.errors import CleanerError
+from cleaner.errors import CleanerError, InternalError
 from cleaner.files import encode, read_file, write_atomic
 from cleaner.fix import apply_fixes, select_fixes
 from cleaner.model import Document, Finding
@@ -132,6 +132,17 @@ def process_file(
         return replace(result, bytes_before=before, bytes_after=after)
     except CleanerError as error:
         return FileResult(name, error=error)
+    except Exception as exc:  # one file's bug must not stop a batch
+        return FileResult(name, error=internal_error(name, exc))
+
+
+def internal_error(path: str, exc: BaseException) -> InternalError:
+    """Wrap an unexpected exception as an error that names the file (it was left untouched)."""
+    return InternalError(
+        f"internal error ({type(exc).__name__}: {exc}); the file was left untouched, "
+        "please report this with the file if you can",
+        path=path,
+    )
 
 
 def iter_files(paths: list[Path], config: Config, *, fix: bool) -> Iterator[FileResult]:

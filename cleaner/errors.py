@@ -38,3 +38,7 @@ class ConfigError(CleanerError):
 
 class WriteError(CleanerError):
     """A fixed file could not be written; the original is left as it was."""
+
+
+class InternalError(CleanerError):
+    """A bug in the cleaner met while processing a file; the file is left untouched."""

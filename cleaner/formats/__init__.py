@@ -12,10 +12,10 @@ Each reader module exposes:
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Sequence
 from pathlib import PurePath
-from types import ModuleType
 from typing import Protocol, cast
 
 from cleaner.model import Edit, Parsed, Segment
@@ -40,17 +40,12 @@ FORMAT_NAMES = ("plain", "srt", "vtt", "json")
 _SRT_TIMING_RE = re.compile(r"^\s*\d+\s*\r?\n\s*\d{1,2}:\d{1,2}:\d{1,2}[,.]\d+\s*-->", re.M)
 
 
+_MODULES = {"plain": "plain", "srt": "srt", "vtt": "vtt", "json": "json_format"}
+
+
 def reader(name: str) -> Reader:
     """Return the reader module for format `name` (one of FORMAT_NAMES)."""
-    from cleaner.formats import json_format, plain, srt, vtt
-
-    modules: dict[str, ModuleType] = {
-        "plain": plain,
-        "srt": srt,
-        "vtt": vtt,
-        "json": json_format,
-    }
-    return cast(Reader, modules[name])
+    return cast(Reader, importlib.import_module(f"cleaner.formats.{_MODULES[name]}"))
 
 
 def sniff(path: str | None, text: str) -> str:

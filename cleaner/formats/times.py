@@ -8,20 +8,20 @@ are read but flagged, so the caller can report them without losing the cue.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-
-import regex
+from functools import lru_cache
 
 # Lenient on purpose: 1-2 digit fields, `,` or `.` (or `:` as some broken exports write) before
 # the fraction, any number of fraction digits. Anchored by the caller's `fullmatch`.
-CLOCK_RE = regex.compile(
+CLOCK_RE = re.compile(
     r"""
     (?:(?P<h>\d{1,4}):)??          # hours, optional
     (?:(?P<m>\d{1,2}):)?           # minutes, optional
     (?P<s>\d{1,2}|(?<!:)\d+)       # seconds (any width when it stands alone: `125.5`)
     (?:[.,](?P<f>\d{1,9}))?        # fraction
     """,
-    regex.VERBOSE,
+    re.VERBOSE,
 )
 
 
@@ -47,19 +47,26 @@ def parse_clock(text: str) -> ClockTime | None:
     >>> parse_clock("00:03:06,0:") is None
     True
     """
-    match = CLOCK_RE.fullmatch(text.strip())
+    return _parse_clock(text.strip())
+
+
+# Transcripts repeat the same few thousand times (inline citations, hold cues); caching the
+# parse keeps readers fast on large files.
+@lru_cache(maxsize=65536)
+def _parse_clock(text: str) -> ClockTime | None:
+    match = CLOCK_RE.fullmatch(text)
     if match is None:
         return None
-    hours = int(match["h"]) if match["h"] else 0
-    minutes = int(match["m"]) if match["m"] else 0
-    seconds = int(match["s"])
-    fraction = match["f"] or ""
+    h, m, s, fraction = match.groups()
+    hours = int(h) if h else 0
+    minutes = int(m) if m else 0
+    seconds = int(s)
     # A fraction is a fraction: `,5` is half a second, `,250000` a quarter.
     millis = int((fraction + "000")[:3]) if fraction else 0
     problem = None
-    if match["m"] is not None and seconds >= 60:
+    if m is not None and seconds >= 60:
         problem = f"seconds {seconds} out of range (0-59)"
-    elif match["h"] is not None and minutes >= 60:
+    elif h is not None and minutes >= 60:
         problem = f"minutes {minutes} out of range (0-59)"
     total = ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
     return ClockTime(total, problem)
