@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import bisect
 import enum
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+
+# One pass over the text: `\r\n` first so it counts as one break, not two.
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 
 
 class Severity(enum.StrEnum):
@@ -149,18 +154,7 @@ class LineIndex:
     @classmethod
     def of(cls, text: str) -> LineIndex:
         """Index the line starts of `text` (\\n, \\r\\n and lone \\r all end a line)."""
-        starts = [0]
-        i = 0
-        n = len(text)
-        while True:
-            j = _next_break(text, i)
-            if j < 0:
-                break
-            i = j + 2 if text.startswith("\r\n", j) else j + 1
-            if i > n:
-                break
-            starts.append(i)
-        return cls(tuple(starts))
+        return cls((0, *(match.end() for match in _LINE_BREAK_RE.finditer(text))))
 
     def line_of(self, offset: int) -> int:
         """Return the 1-based line that holds `offset`."""
@@ -174,16 +168,6 @@ class LineIndex:
     def line_start(self, line: int) -> int:
         """Return the offset where 1-based `line` starts."""
         return self.starts[line - 1]
-
-
-def _next_break(text: str, start: int) -> int:
-    n = text.find("\n", start)
-    r = text.find("\r", start)
-    if r < 0:
-        return n
-    if n < 0:
-        return r
-    return min(n, r)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -44,6 +45,13 @@ def normalize(word: str) -> str:
     >>> normalize("Don’t")
     "don't"
     """
+    if word.isascii():
+        return word.lower()  # NFKC and casefold change nothing else in ASCII; far cheaper
+    return _normalize_unicode(word)
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalize_unicode(word: str) -> str:
     return unicodedata.normalize("NFKC", word).casefold().replace("’", "'")
 
 
