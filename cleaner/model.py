@@ -9,8 +9,11 @@ from __future__ import annotations
 import bisect
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+T = TypeVar("T")
 
 
 # One pass over the text: `\r\n` first so it counts as one break, not two.
@@ -182,9 +185,22 @@ class Document:
     bom: bool = False
     problems: tuple[Problem, ...] = ()  # what the reader could not parse
     lines: LineIndex = field(init=False, repr=False, compare=False)
+    _memo: dict[str, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lines", LineIndex.of(self.text))
+        object.__setattr__(self, "_memo", {})
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """Compute a derived value once per document (word lists shared by several rules).
+
+        The document itself stays immutable: what is memoized is derived from its text only.
+        """
+        try:
+            return cast(T, self._memo[key])
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
 
     def finding(
         self,

@@ -82,10 +82,12 @@ _NEWLINES = st.sampled_from(["\n", "\r\n"])
 def _cues(draw: st.DrawFn) -> list[tuple[int, int, str]]:
     count = draw(st.integers(1, 8))
     start = draw(st.integers(0, 10_000))
+    # Distinct texts: identical consecutive cues are a repetition loop, which fix removes.
+    texts = draw(st.lists(_WORDS, min_size=count, max_size=count, unique=True))
     cues = []
-    for _ in range(count):
+    for text in texts:
         length = draw(st.integers(1, 5_000))
-        cues.append((start, start + length, draw(_WORDS)))
+        cues.append((start, start + length, text))
         start += length + draw(st.integers(0, 2_000))
     return cues
 

@@ -35,7 +35,16 @@ class RuleInfo:
 
 
 # Order matters only for reports of equal position; fixes are ordered by source offset.
-FAMILIES = ("cleaner.rules.parsing",)
+FAMILIES = (
+    "cleaner.rules.parsing",
+    "cleaner.rules.timestamps",
+    "cleaner.rules.loops",
+    "cleaner.rules.duplicates",
+    "cleaner.rules.rolling",
+    "cleaner.rules.numbering",
+    "cleaner.rules.glossary",
+    "cleaner.crossfile",  # cross-file rules: findings come from cleaner.batch
+)
 
 
 @cache

@@ -1,0 +1,286 @@
+"""Measure duplicate detection: throughput, peak RSS, a MinHash-LSH baseline, a 1 GB stream.
+
+Every measurement runs in a fresh subprocess (`--worker`), which reports its own peak RSS
+(VmHWM) and timings as JSON; sizes and tools run one after another
+so that they share the machine the same way. The stream run reads the cleaner's peak RSS with
+GNU time. Data: plain transcripts from `benchmarks.corpus` with exact and near copies planted,
+cached under `--cache`. Example (what README.md records):
+
+    python -m benchmarks.bench_duplicates --sizes 1 10 100 --score-size 10 --stream-mb 1024
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from benchmarks.corpus import Label, Sample, base, plant_exact, plant_near
+from benchmarks.grammar import SPEAKERS, Speech
+from benchmarks.render import render
+from benchmarks.score import count, merge
+
+CHUNK_WORDS = 20_000
+PARAGRAPH_RE = re.compile(r"\n[ \t]*\n")
+
+
+def chunk(seed: int, n: int) -> Sample:
+    """Return one ~120 KB plain transcript with two exact and three near copies planted."""
+    rng = random.Random(f"bench:{seed}:{n}")
+    cues = base("plain", rng, CHUNK_WORDS)
+    for _ in range(2):
+        plant_exact(cues, rng, "plain", 40, 2000)
+    for _ in range(3):
+        plant_near(cues, rng, "plain", 50, 2000)
+    return render(cues, "plain", name=f"bench-{n}", scenario="mixed", rng=rng)
+
+
+def join(samples: Sequence[Sample]) -> Sample:
+    """Concatenate samples into one, shifting their spans."""
+    texts: list[str] = []
+    labels: list[Label] = []
+    speech: list[tuple[int, int]] = []
+    shift = 0
+    for s in samples:
+        texts.append(s.text)
+        labels += [replace(x, start=x.start + shift, end=x.end + shift) for x in s.labels]
+        speech += [(a + shift, b + shift) for a, b in s.speech]
+        shift += len(s.text)
+    return Sample("bench", "plain", "mixed", "".join(texts), tuple(labels), tuple(speech))
+
+
+def chunks_for(mb: float, seed: int) -> Iterator[Sample]:
+    """Yield chunks until `mb` megabytes of text have been produced."""
+    total, n = 0, 0
+    while total < mb * 1_000_000:
+        sample = chunk(seed, n)
+        total += len(sample.text.encode())
+        n += 1
+        yield sample
+
+
+def data_file(mb: float, seed: int, cache: Path) -> Path:
+    """Write (once) and return the plain-text file of `mb` megabytes."""
+    path = cache / f"plain-{mb:g}MB-seed{seed}.txt"
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8", newline="") as out:
+            for sample in chunks_for(mb, seed):
+                out.write(sample.text)
+        tmp.rename(path)
+    return path
+
+
+def _status_kb(field: str) -> int:
+    """Read VmRSS (now) or VmHWM (peak) of this process from /proc/self/status.
+
+    VmHWM belongs to this process image; `ru_maxrss` would not do, because Linux carries it
+    across exec, so a child forked from a big parent reports the parent's size.
+    """
+    with Path("/proc/self/status").open() as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for match in PARAGRAPH_RE.finditer(text):
+        yield start, match.start()
+        start = match.end()
+    yield start, len(text)
+
+
+def minhash(text: str, shingle: int, threshold: float = 0.8) -> list[tuple[int, int]]:
+    """Flag paragraphs whose MinHash-LSH (128 perms) matches an earlier one; keep the first."""
+    from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]
+
+    from cleaner.text import words
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=128)
+    # One set of permutations for all signatures: generating them per MinHash is the slow part.
+    template = MinHash(num_perm=128, seed=1)
+    permutations, scheme = template.permutations, template.scheme
+    flagged: list[tuple[int, int]] = []
+    for n, (start, end) in enumerate(_paragraphs(text)):
+        keys = [w.key for w in words(text[start:end])]
+        if not keys:
+            continue
+        grams = {" ".join(keys[i : i + shingle]) for i in range(max(1, len(keys) - shingle + 1))}
+        signature = MinHash(num_perm=128, seed=1, permutations=permutations, scheme=scheme)
+        signature.update_batch([g.encode() for g in grams])
+        if lsh.query(signature):
+            flagged.append((start, end))
+        lsh.insert(str(n), signature)
+    return flagged
+
+
+def worker(tool: str, path: Path) -> dict[str, Any]:
+    """Run one tool over one file in this process and report times, spans and peak RSS."""
+    import cleaner
+    from cleaner.engine import check_document
+    from cleaner.rules import families
+
+    families()  # import the rules before timing
+    text = path.read_text(encoding="utf-8")
+    loaded = _status_kb("VmRSS")
+    t0 = time.perf_counter()
+    spans: list[tuple[int, int]] = []
+    findings = 0
+    parse_s = 0.0
+    if tool.startswith("minhash"):
+        spans = minhash(text, int(tool.removeprefix("minhash")))
+        findings = len(spans)
+    else:
+        config = cleaner.Config()
+        doc = cleaner.parse(text, path=path.name, config=config)
+        parse_s = time.perf_counter() - t0
+        if tool == "all":
+            found = check_document(doc, config)
+        else:
+            from cleaner.rules import duplicates
+
+            found = list(duplicates.check(doc, config))
+        findings = len(found)
+        spans = [(f.start, f.end) for f in found if f.rule == "duplicate-passage"]
+    seconds = time.perf_counter() - t0
+    return {
+        "tool": tool,
+        "bytes": len(text.encode()),
+        "seconds": seconds,
+        "parse_seconds": parse_s,
+        "findings": findings,
+        "spans": spans,
+        "loaded_rss_kb": loaded,
+        "peak_rss_kb": _status_kb("VmHWM"),
+    }
+
+
+def spawn(tool: str, path: Path) -> dict[str, Any]:
+    """Run `worker` in a fresh interpreter and return its report (or the error)."""
+    cmd = [sys.executable, "-m", "benchmarks.bench_duplicates", "--worker", tool, str(path)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return {"tool": tool, "error": done.stderr.strip().splitlines()[-1:]}
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+def emit(total_bytes: int, seed: int) -> None:
+    """Write `total_bytes` of plain transcript to stdout: paragraphs of pooled sentences."""
+    rng = random.Random(seed)
+    speech = Speech(rng)
+    pool = [speech.sentence() for _ in range(60_000)]
+    out = sys.stdout
+    written, n = 0, 0
+    recent: list[str] = []
+    while written < total_bytes:
+        if n % 2000 == 1999:  # now and then paste the last few paragraphs again (a copy)
+            block = "".join(recent[-4:])
+        else:
+            body = " ".join(rng.choice(pool) for _ in range(rng.randint(3, 8)))
+            block = f"[{n // 3600 % 100:02d}:{n // 60 % 60:02d}:{n % 60:02d}] "
+            block += f"{rng.choice(SPEAKERS)}: {body}\n\n"
+            recent = [*recent[-3:], block]
+        out.write(block)
+        written += len(block)
+        n += 1
+    out.flush()
+
+
+def stream(megabytes: int, seed: int, command: str) -> dict[str, Any]:
+    """Pipe `megabytes` of generated text through `python -m cleaner <command> -`."""
+    gen = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.bench_duplicates", "--emit", str(megabytes * 10**6)],
+        stdout=subprocess.PIPE,
+    )
+    # GNU time reports the peak RSS of its own child, which starts small (see `_status_kb`).
+    args = ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "cleaner", command, "-"]
+    args += ["--stdin-filename", "stream.txt"]
+    args += ["--exit-zero"] + (["--format", "jsonl"] if command == "check" else [])
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(args, stdin=gen.stdout, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert gen.stdout is not None and proc.stdout is not None and proc.stderr is not None
+    gen.stdout.close()
+    lines = sum(1 for _ in proc.stdout)
+    err = proc.stderr.read().decode(errors="replace").strip()
+    status = proc.wait()
+    seconds = time.perf_counter() - t0
+    gen.wait()
+    return {
+        "command": command,
+        "megabytes": megabytes,
+        "seconds": seconds,
+        "exit": status,
+        "output_lines": lines,
+        "peak_rss_mb": int(err.splitlines()[-1]) / 1024 if err[-1:].isdigit() else None,
+        "stderr_tail": err[-300:],
+    }
+
+
+def _quality(sample: Sample, spans: Sequence[tuple[int, int]]) -> str:
+    predicted = merge(spans)
+    allc, near, exact = (count(sample, predicted, k) for k in (None, "near", "exact"))
+    return f"P {allc.precision:.3f} | R near {near.recall:.3f} | R exact {exact.recall:.3f}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmarks and print Markdown tables."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_duplicates")
+    parser.add_argument("--sizes", type=float, nargs="*", default=[1, 10, 100], help="MB")
+    parser.add_argument("--tools", nargs="*", default=["dup", "minhash5", "minhash3", "all"])
+    parser.add_argument("--all-max-mb", type=float, default=10, help="largest size for `all`")
+    parser.add_argument("--score-size", type=float, default=10, help="MB scored for quality")
+    parser.add_argument("--stream-mb", type=int, default=0, help="stdin stream size (0: skip)")
+    parser.add_argument("--stream-command", default="check", choices=("check", "fix"))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/cleaner-bench"))
+    parser.add_argument("--worker", nargs=2, metavar=("TOOL", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--emit", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        sys.stdout.write(json.dumps(worker(args.worker[0], Path(args.worker[1]))))
+        return 0
+    if args.emit:
+        emit(args.emit, args.seed)
+        return 0
+    out = sys.stdout
+    out.write("| MB | tool | MB/s | parse s | total s | findings | RSS loaded | peak RSS ")
+    out.write("| quality |\n")
+    out.write("|---|---|---|---|---|---|---|---|---|\n")
+    for mb in args.sizes:
+        path = data_file(mb, args.seed, args.cache)
+        scored = join(list(chunks_for(mb, args.seed))) if mb == args.score_size else None
+        for tool in args.tools:
+            if tool == "all" and mb > args.all_max_mb:
+                continue
+            r = spawn(tool, path)
+            if "error" in r:
+                out.write(f"| {mb:g} | {tool} | error: {r['error']} |\n")
+                continue
+            quality = _quality(scored, r["spans"]) if scored and tool != "all" else ""
+            out.write(
+                f"| {mb:g} | {tool} | {r['bytes'] / 1e6 / r['seconds']:.2f} "
+                f"| {r['parse_seconds']:.2f} | {r['seconds']:.2f} | {r['findings']} "
+                f"| {r['loaded_rss_kb'] / 1024:.0f} MB | {r['peak_rss_kb'] / 1024:.0f} MB "
+                f"| {quality} |\n"
+            )
+            out.flush()
+    if args.stream_mb:
+        r = stream(args.stream_mb, args.seed, args.stream_command)
+        out.write(f"\nStream: {json.dumps(r)}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,257 @@
+"""Word hashes, n-gram fingerprints and matching seeds, vectorized with numpy.
+
+Words are the tokens of `cleaner.text.TOKEN_RE` (tags and times skipped), read with the stdlib
+`re` engine, which is about twice as fast as `regex` with `\\p{..}` classes: `\\w` stands for
+letters and digits (it also takes `_` and leaves combining marks out, so a decomposed accent
+splits a word; both copies of a passage split the same way, so duplicates are still found).
+Each word's key (`text.normalize`: NFKC, case-folded) gets a stable 64-bit hash (blake2b),
+computed once per distinct spelling, so fingerprints are the same in every run and every file.
+
+Bulk hashing (`Tokenizer`) runs the regex once per distinct whitespace-free chunk (`word,`,
+`[00:01:02]`, `Ann:`), not once per word: the text is split at whitespace by `str.split` (C
+speed), chunks become ids through a dict, and ids become word hashes through numpy indexing.
+That gives the same words as the regex over the whole text because no word and, once the
+markup that may hold whitespace (`<v Ann>`, `[00:01 --> 00:02]`) is blanked out, no markup
+crosses whitespace (tests/test_passages.py checks the two against each other).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from cleaner.text import normalize
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+NGRAM = 8  # words per shingle: 8-word phrases rarely repeat by chance in speech
+WINDOW = 8  # winnowing window: at least one fingerprint in every 8 consecutive shingles
+
+_TIME = r"\d{1,4}(?::\d{1,2}){1,2}(?:[.,]\d{1,9})?"
+_MARKUP = (
+    r"<[^<>\r\n]{0,200}>"
+    rf"|[\[(]{_TIME}(?:\s*-{{1,2}}>\s*{_TIME})?[\])]"
+    r"|\d{1,4}:\d{1,2}:\d{1,2}(?:[.,]\d{1,9})?"
+)
+_WORD = r"\w+(?:['’]\w+)*"
+# Markup matches come back as '' from findall; the separator alternative marks unit ends
+# (segments joined with NUL in a document, line breaks in a stream).
+SEGMENT_TOKEN_RE = re.compile(rf"(?:{_MARKUP})|(\x00|{_WORD})")
+LINE_TOKEN_RE = re.compile(rf"(?:{_MARKUP})|(\r\n|\r|\n|{_WORD})")
+WORD_TOKEN_RE = re.compile(rf"(?:{_MARKUP})|({_WORD})")
+# The markup that may hold whitespace: any tag, a citation range. The leading class lets the
+# engine skip straight to `<`, `[` and `(`; the lookbehinds then pick the alternative, in the
+# order `_MARKUP` tries them, so the matches are the ones the token regexes would make.
+_SPANNING_RE = re.compile(
+    rf"[<\[(](?:(?<=<)[^<>\r\n]{{0,200}}>|(?<=[\[(]){_TIME}\s*-{{1,2}}>\s*{_TIME}[\])])"
+)
+# Between units: a line break on each side keeps tags (no line break inside) and citation
+# ranges (whitespace, never NUL, around the arrow) from reaching across.
+_UNIT_BREAK = "\n\x00\n"
+
+_MARKUP_HASH = 0
+_SEPARATOR_HASH = 1
+_PRIME = np.uint64(0x100000001B3)  # FNV prime: odd, so the shingle hash mixes every word
+
+
+class Vocabulary(dict[str, int]):
+    """Stable 64-bit hashes of word spellings, cached; cleared past `cap` entries."""
+
+    def __init__(self, cap: int = 2_000_000) -> None:
+        super().__init__()
+        self.cap = cap
+        self._reset()
+
+    def _reset(self) -> None:
+        self.clear()
+        self[""] = _MARKUP_HASH
+        for separator in ("\x00", "\r\n", "\r", "\n"):
+            self[separator] = _SEPARATOR_HASH
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= self.cap:
+            self._reset()  # hashes do not depend on the cache, so clearing changes nothing
+        digest = hashlib.blake2b(normalize(word).encode("utf-8"), digest_size=8).digest()
+        value = max(int.from_bytes(digest, "little"), 2)
+        self[word] = value
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Hashed:
+    """The hashes of a run of words and, for each, the unit (segment or line) it is in."""
+
+    hashes: U64
+    units: I64
+
+
+def hash_tokens(tokens: list[str], vocabulary: Vocabulary) -> Hashed:
+    """Hash findall tokens; markup is dropped and separators advance the unit count."""
+    raw = np.fromiter(map(vocabulary.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+    units = np.cumsum(raw == _SEPARATOR_HASH, dtype=np.int64)
+    keep = raw > _SEPARATOR_HASH
+    return Hashed(raw[keep], units[keep])
+
+
+def hash_segments(texts: list[str], vocabulary: Vocabulary) -> Hashed:
+    """Hash the words of each text; `units` gives the index of the text a word is in."""
+    return Tokenizer(vocabulary).hash_units(texts)
+
+
+class Tokenizer(dict[str, int]):
+    """Chunk ids of whitespace-free chunks, with the word hashes each chunk holds.
+
+    Learned once per distinct chunk and kept across calls (a transcript has tens of thousands
+    of distinct chunks, not millions); cleared past `cap` chunks between two calls.
+    """
+
+    def __init__(self, vocabulary: Vocabulary | None = None, cap: int = 1_000_000) -> None:
+        super().__init__()
+        self.vocabulary = vocabulary if vocabulary is not None else Vocabulary()
+        self.cap = cap
+        self._first: list[int] = []
+        self._count: list[int] = []
+        self._flat: list[int] = []
+        self._tables: tuple[I64, I64, U64] | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        self.clear()
+        self._first.clear()
+        self._count.clear()
+        self._flat.clear()
+        self._tables = None
+        self[self.__missing__("\x00")] = 0  # chunk 0: the unit separator, no words
+
+    def __missing__(self, chunk: str) -> int:
+        ident = len(self._count)
+        hashes = [] if chunk == "\x00" else WORD_TOKEN_RE.findall(chunk)
+        found = [self.vocabulary[word] for word in hashes if word]
+        self._first.append(len(self._flat))
+        self._count.append(len(found))
+        self._flat.extend(found)
+        self._tables = None
+        self[chunk] = ident
+        return ident
+
+    def tables(self) -> tuple[I64, I64, U64]:
+        """Return (first word, word count) per chunk id and the flat word hashes."""
+        if self._tables is None:
+            self._tables = (
+                np.array(self._first, dtype=np.int64),
+                np.array(self._count, dtype=np.int64),
+                np.array(self._flat, dtype=np.uint64),
+            )
+        return self._tables
+
+    def hash_units(self, texts: list[str]) -> Hashed:
+        """Hash the words of each text; `units` gives the index of the text a word is in."""
+        if len(self) > self.cap:
+            self._reset()
+        if any("\x00" in text for text in texts):
+            texts = [text.replace("\x00", " ") for text in texts]
+        joined = _UNIT_BREAK.join(texts)
+        if "<" in joined or ">" in joined:
+            joined = _SPANNING_RE.sub(" ", joined)
+        chunks = joined.split()
+        ids = np.array(list(map(self.__getitem__, chunks)), dtype=np.int64)
+        first, count, flat = self.tables()
+        counts = count[ids]
+        units = np.repeat(np.cumsum(ids == 0), counts)
+        ends = np.cumsum(counts)
+        # Word k of the output is word (k - start of its chunk) of that chunk in `flat`.
+        index = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+        index += np.repeat(first[ids] - (ends - counts), counts)
+        return Hashed(flat[index], units.astype(np.int64))
+
+    def hash_lines(self, text: str) -> Hashed:
+        """Hash the words of `text`; `units` counts the line breaks before each word."""
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return self.hash_units(text.split("\n"))
+
+
+def word_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Yield the spans of the words of `text`, as the hashing functions count them.
+
+    >>> list(word_spans("<i>Hi</i> there [00:01:02] you"))
+    [(3, 5), (10, 15), (27, 30)]
+    """
+    for match in WORD_TOKEN_RE.finditer(text):
+        if match.group(1) is not None:
+            yield match.span(1)
+
+
+def shingles(hashes: U64) -> U64:
+    """Hash every run of NGRAM consecutive words (one value per starting position)."""
+    count = len(hashes) - NGRAM + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    result = hashes[:count].copy()
+    for k in range(1, NGRAM):
+        result *= _PRIME  # wraps modulo 2**64, as a rolling hash should
+        result ^= hashes[k : k + count]
+    return result
+
+
+def winnow(values: U64) -> I64:
+    """Return the positions winnowing keeps: the minimum of every WINDOW consecutive values.
+
+    Ties keep every tied position (a superset of classic winnowing, still decided by content
+    alone), which lets the whole selection run as a few vector operations.
+    """
+    count = len(values) - WINDOW + 1
+    if count <= 1:
+        if len(values) == 0:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(values == values.min()).astype(np.int64)
+    minima = values[:count].copy()
+    for k in range(1, WINDOW):
+        np.minimum(minima, values[k : k + count], out=minima)
+    # Position p is kept when it holds the minimum of one of the windows that contain it.
+    kept = np.zeros(len(values), dtype=bool)
+    for k in range(WINDOW):
+        kept[k : k + count] |= values[k : k + count] == minima
+    return np.flatnonzero(kept).astype(np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class Seeds:
+    """Pairs of word positions (earlier, later) that start the same fingerprinted shingle."""
+
+    first: I64
+    later: I64
+
+
+def seeds(values: U64, positions: I64, *, later_from: int = 0) -> Seeds:
+    """Pair each fingerprint with its previous occurrence and with its first one.
+
+    Two pairs per occurrence keep the work linear on repetitive text, and a third copy is
+    still tied to the first. Only pairs whose later position is >= `later_from` are kept.
+    """
+    if len(values) < 2:
+        empty = np.zeros(0, dtype=np.int64)
+        return Seeds(empty, empty)
+    order = np.lexsort((positions, values))
+    hashes = values[order]
+    places = positions[order]
+    same = hashes[1:] == hashes[:-1]
+    index = np.arange(len(hashes), dtype=np.int64)
+    group_start = np.maximum.accumulate(np.where(np.r_[True, ~same], index, 0))
+    # Pairs with the previous occurrence, then with the group's first one where that differs.
+    prev_first = places[:-1][same]
+    prev_later = places[1:][same]
+    distant = group_start[1:] < index[:-1]
+    distant &= same
+    first_first = places[group_start[1:][distant]]
+    first_later = places[1:][distant]
+    first = np.concatenate([prev_first, first_first])
+    later = np.concatenate([prev_later, first_later])
+    wanted = later >= later_from
+    return Seeds(first[wanted], later[wanted])

@@ -1,0 +1,269 @@
+"""Find passages written twice in a sequence of word hashes: exact and near copies.
+
+Pure functions over word sequences (no documents, no offsets), so the same detector serves a
+document, a stream and, later, pairs of files.
+
+1. Fingerprints: winnowed 8-word shingles (`cleaner.fingerprint`), one every <= 8 words.
+2. Seeds: equal fingerprints pair an earlier and a later position.
+3. Chains: seeds on one diagonal (later - earlier) with gaps <= GAP words make a run; runs
+   whose diagonals drift by <= DRIFT words (insertions, deletions) join into a chain.
+4. Verification: Levenshtein opcodes on the word hashes of both sides (plus a margin) give
+   the exact copy boundaries (the best-scoring stretch of the alignment) and the similarity,
+   1 - distance / longer side. Identical sides skip the alignment.
+
+A copy must start at or after the end of the passage it repeats: a short phrase said again and
+again back to back is a repetition loop (another rule), not a duplicate passage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from cleaner.fingerprint import NGRAM, U64, Seeds, seeds, shingles, winnow
+
+GAP = 40  # words without a shared fingerprint that a near copy may still bridge
+DRIFT = 6  # words of insertion/deletion between two runs of one chain
+# Chains this long that match word for word skip the alignment (1-2 ms per 2,000 words);
+# shorter ones are aligned, so that noisy words beyond an identical core still count.
+EXACT_FAST_PATH = 2000
+MARGIN = GAP + NGRAM  # words verified beyond a chain's ends: its first seed may come late
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """Words `later` (half-open word range) repeat words `first` with this similarity."""
+
+    first: tuple[int, int]
+    later: tuple[int, int]
+    similarity: float
+
+    @property
+    def words(self) -> int:
+        """The length of the later copy, in words."""
+        return self.later[1] - self.later[0]
+
+
+@dataclass(slots=True)
+class _Chain:
+    first_start: int
+    first_end: int  # start of the last seed's shingle on the earlier side
+    later_start: int
+    later_end: int
+    diagonal: int
+
+
+def find_seeds(hashes: U64, *, later_from: int = 0) -> Seeds:
+    """Fingerprint `hashes` and pair equal fingerprints."""
+    values = shingles(hashes)
+    positions = winnow(values)
+    return seeds(values[positions], positions, later_from=later_from)
+
+
+def chain_seeds(found: Seeds) -> list[_Chain]:
+    """Join seeds into chains along (slowly drifting) diagonals, ordered by later start."""
+    if len(found.first) == 0:
+        return []
+    diagonal = found.later - found.first
+    order = np.lexsort((found.later, diagonal))
+    d = diagonal[order]
+    later = found.later[order]
+    first = found.first[order]
+    # Runs: same diagonal, consecutive seeds at most GAP words apart (done in numpy).
+    breaks = np.r_[True, (d[1:] != d[:-1]) | (later[1:] - later[:-1] > GAP)]
+    starts = np.flatnonzero(breaks)
+    ends = np.r_[starts[1:], len(d)] - 1
+    runs = sorted(
+        zip(
+            later[starts].tolist(),
+            later[ends].tolist(),
+            first[starts].tolist(),
+            first[ends].tolist(),
+            d[starts].tolist(),
+            strict=True,
+        )
+    )
+    chains: list[_Chain] = []
+    active: list[_Chain] = []
+    for later_start, later_end, first_start, first_end, diag in runs:
+        active = [c for c in active if c.later_end >= later_start - GAP]
+        for chain in active:
+            if (
+                abs(diag - chain.diagonal) <= DRIFT
+                and first_start > chain.first_start
+                and later_start > chain.later_start
+            ):
+                chain.first_end = max(chain.first_end, first_end)
+                chain.later_end = max(chain.later_end, later_end)
+                chain.diagonal = diag
+                break
+        else:
+            chain = _Chain(first_start, first_end, later_start, later_end, diag)
+            active.append(chain)
+            chains.append(chain)
+    return chains
+
+
+def verify(hashes: U64, chain: _Chain, *, min_words: int, min_similarity: float) -> Copy | None:
+    """Align a chain's two sides and return the copy it proves, if long and similar enough."""
+    first_start, first_end = chain.first_start, chain.first_end + NGRAM
+    later_start, later_end = chain.later_start, chain.later_end + NGRAM
+    period = 0
+    if later_start < first_end:
+        # The chain overlaps itself: a tandem repeat with period `diagonal`. Long units are
+        # copies of the unit before them; short ones are loops and left to their rule.
+        period = later_start - first_start
+        if period < min_words:
+            return None
+        first_end, later_end = later_start, later_start + period
+    if later_end - later_start < min_words // 2:
+        return None
+    n = len(hashes)
+    a0, a1 = max(first_start - MARGIN, 0), min(first_end + MARGIN, later_start)
+    b0, b1 = max(later_start - MARGIN, first_end), min(later_end + MARGIN, n)
+    if a1 <= a0 or b1 <= b0:
+        return None
+    found = None
+    if later_end - later_start >= EXACT_FAST_PATH:
+        found = _exact(hashes, first_start, first_end, later_start, later_end, a0, b1)
+    found_window = (a0, a1, b0, b1)
+    rounds = 0
+    while found is None:
+        found = _aligned(hashes, a0, a1, b0, b1)
+        if found is None:
+            return None
+        # A copy that reaches the edge of the verified stretch may go on (its seeds came
+        # late or stopped early): widen that side and align again.
+        (f0, f1), (l0, l1), _ = found
+        rounds += 1
+        # Both sides must be able to grow: a copy extends on both at once.
+        if min(f0 - a0, l0 - b0) < NGRAM and a0 > 0 and b0 > a1:
+            a0, b0 = max(a0 - MARGIN, 0), max(b0 - MARGIN, a1)
+        if min(a1 - f1, b1 - l1) < NGRAM and a1 < b0 and b1 < n:
+            a1, b1 = min(a1 + MARGIN, b0), min(b1 + MARGIN, n)
+        if rounds > 8 or (a0, a1, b0, b1) == found_window:
+            break
+        found_window = (a0, a1, b0, b1)
+        found = None
+    first, later, similarity = found
+    first, later = _extend_equal(hashes, first, later)
+    if period and first[0] + period < later[0]:
+        # Back to back, the window boundary guessed from the seeds may cut the second copy's
+        # first words; periodicity says where it starts.
+        start = first[0] + period
+        if np.array_equal(hashes[start : later[0]], hashes[first[0] : later[0] - period]):
+            later = (start, later[1])
+    if first[1] > later[0]:
+        first = (first[0], later[0])
+    if later[1] - later[0] < min_words or first[1] - first[0] < min_words:
+        return None
+    if similarity < min_similarity:
+        return None
+    return Copy(first, later, similarity)
+
+
+_Found = tuple[tuple[int, int], tuple[int, int], float]
+
+
+def _extend_equal(
+    hashes: U64, first: tuple[int, int], later: tuple[int, int]
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Grow both sides over identical words a window boundary may have cut off."""
+    (f0, f1), (l0, l1) = first, later
+    while f0 > 0 and hashes[f0 - 1] == hashes[l0 - 1] and l0 - 1 >= f1:
+        f0, l0 = f0 - 1, l0 - 1
+    while l1 < len(hashes) and f1 < l0 and hashes[f1] == hashes[l1]:
+        f1, l1 = f1 + 1, l1 + 1
+    return (f0, f1), (l0, l1)
+
+
+def _exact(hashes: U64, a0: int, a1: int, b0: int, b1: int, low: int, high: int) -> _Found | None:
+    """Extend an identical pair of ranges word by word; None when they differ."""
+    if a1 - a0 != b1 - b0 or not np.array_equal(hashes[a0:a1], hashes[b0:b1]):
+        return None
+    while a0 > low and b0 > a1 and hashes[a0 - 1] == hashes[b0 - 1]:
+        a0, b0 = a0 - 1, b0 - 1
+    while b1 < high and a1 < b0 and hashes[a1] == hashes[b1]:
+        a1, b1 = a1 + 1, b1 + 1
+    return (a0, a1), (b0, b1), 1.0
+
+
+def _aligned(hashes: U64, a0: int, a1: int, b0: int, b1: int) -> _Found | None:
+    """Keep the best-scoring stretch of the word alignment (+1 a match, -1 an edit)."""
+    ops = Levenshtein.opcodes(hashes[a0:a1].tolist(), hashes[b0:b1].tolist())
+    best = (0, -1, -1)  # score, first block, last block
+    score, start = 0, 0
+    blocks = list(ops)
+    for k, op in enumerate(blocks):
+        size = max(op.src_end - op.src_start, op.dest_end - op.dest_start)
+        if op.tag == "equal":
+            if score <= 0:
+                score, start = 0, k
+            score += size
+            if score > best[0]:
+                best = (score, start, k)
+        else:
+            score -= size
+    if best[1] < 0:
+        return None
+    chosen = blocks[best[1] : best[2] + 1]
+    distance = sum(
+        max(op.src_end - op.src_start, op.dest_end - op.dest_start)
+        for op in chosen
+        if op.tag != "equal"
+    )
+    first = (a0 + chosen[0].src_start, a0 + chosen[-1].src_end)
+    later = (b0 + chosen[0].dest_start, b0 + chosen[-1].dest_end)
+    longer = max(first[1] - first[0], later[1] - later[0])
+    return first, later, 1.0 - distance / longer
+
+
+def find_copies(
+    hashes: U64, *, min_words: int, min_similarity: float, later_from: int = 0
+) -> list[Copy]:
+    """Return every verified copy whose later side starts at or after `later_from`."""
+    found = find_seeds(hashes, later_from=later_from)
+    copies = []
+    for chain in chain_seeds(found):
+        copy = verify(hashes, chain, min_words=min_words, min_similarity=min_similarity)
+        if copy is not None:
+            copies.append(copy)
+    return copies
+
+
+def select(copies: list[Copy], *, keep_last: bool = False) -> list[Copy]:
+    """Choose copies to remove whose removed sides overlap neither each other nor a kept side.
+
+    Longer copies win; among equal ones the pair tied to the earliest first copy (keep first)
+    or latest later copy (keep last), so a third copy names the first and not the second.
+    """
+
+    def removed(copy: Copy) -> tuple[int, int]:
+        return copy.first if keep_last else copy.later
+
+    def kept(copy: Copy) -> tuple[int, int]:
+        return copy.later if keep_last else copy.first
+
+    def rank(copy: Copy) -> tuple[int, float, int]:
+        tie = -copy.later[0] if keep_last else copy.first[0]
+        return -copy.words, -copy.similarity, tie
+
+    chosen: list[Copy] = []
+    for copy in sorted(copies, key=rank):
+        gone, stays = removed(copy), kept(copy)
+        if any(
+            _overlap(gone, removed(other))
+            or _overlap(gone, kept(other))
+            or _overlap(stays, removed(other))
+            for other in chosen
+        ):
+            continue
+        chosen.append(copy)
+    chosen.sort(key=lambda copy: removed(copy)[0])
+    return chosen
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]

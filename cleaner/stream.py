@@ -1,0 +1,369 @@
+"""Find and remove duplicated passages in a plain-text stream, in bounded memory.
+
+Reach: a later copy is found when its first copy is among the last `reach_words` words
+(default 2,000,000 words, about 12 MB of English). Memory: the word hashes and line numbers of
+that reach (16 bytes a word), its fingerprints (about 4 bytes a word), and the text not yet
+written. Delay: text is written as soon as it can no longer be part of a copy still being read:
+everything before the start of the earliest open match, less `HOLD` words. The first copy is
+the one kept (`keep = "first"`), so nothing already written ever has to be taken back; the
+later copy is dropped when it is recognized. Text is cut at line breaks, so one line longer
+than a chunk is held whole.
+
+Only `duplicate-passage` runs here; the CLI sends a stream through this path for plain text
+when that rule is the only one selected or the input is too large to hold.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+import numpy as np
+
+from cleaner import formats
+from cleaner.config import Config
+from cleaner.engine import FileResult
+from cleaner.errors import DecodeError
+from cleaner.fingerprint import (
+    I64,
+    LINE_TOKEN_RE,
+    NGRAM,
+    U64,
+    WINDOW,
+    Vocabulary,
+    hash_tokens,
+    seeds,
+    shingles,
+    winnow,
+    word_spans,
+)
+from cleaner.fix import apply_edits
+from cleaner.model import Edit, Finding, Related, Severity
+from cleaner.passages import GAP, MARGIN, Copy, chain_seeds, select, verify
+from cleaner.removal import plain_edits
+from cleaner.rules.duplicates import RULE
+
+HOLD = GAP + NGRAM + WINDOW + MARGIN  # words after the last match that may still extend it
+HEAD_BYTES = 64 * 1024  # what is read to sniff the format
+LARGE_BYTES = 64 * 1024 * 1024  # past this, plain text is streamed whatever the rules
+CHUNK_BYTES = 4 * 1024 * 1024
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(slots=True)
+class _Window:
+    """The last words read: hashes, absolute line numbers, fingerprints."""
+
+    base: int = 0  # absolute index of the first word held
+    hashes: U64 = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    lines: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    fp_values: U64 = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    fp_positions: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def extend(self, hashes: U64, lines: I64) -> None:
+        """Add words and refresh the fingerprints their shingles and windows touch."""
+        old = len(self.hashes)
+        self.hashes = np.concatenate([self.hashes, hashes])
+        self.lines = np.concatenate([self.lines, lines])
+        settled = max(old - 2 * (NGRAM + WINDOW), 0)
+        start = max(settled - WINDOW, 0)
+        values = shingles(self.hashes[start:])
+        picked = winnow(values) + start
+        picked = picked[picked >= settled] if settled > 0 else picked
+        keep = self.fp_positions < settled
+        self.fp_positions = np.concatenate([self.fp_positions[keep], picked])
+        self.fp_values = np.concatenate([self.fp_values[keep], values[picked - start]])
+
+    def trim(self, reach: int, floor: int) -> None:
+        """Forget words beyond `reach`, never those from absolute index `floor` on."""
+        cut = min(len(self.hashes) - reach, floor - self.base)
+        if cut <= 0:
+            return
+        self.base += cut
+        self.hashes = self.hashes[cut:]
+        self.lines = self.lines[cut:]
+        keep = self.fp_positions >= cut
+        self.fp_positions = self.fp_positions[keep] - cut
+        self.fp_values = self.fp_values[keep]
+
+
+@dataclass(slots=True)
+class _Stream:
+    """What a running stream holds between chunks."""
+
+    config: Config
+    path: str
+    reach: int
+    window: _Window = field(default_factory=_Window)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    buffer: str = ""  # text read but not yet written, from absolute offset `buffer_start`
+    buffer_start: int = 0
+    line_starts: list[int] = field(default_factory=lambda: [0])  # absolute, lines in buffer
+    first_line: int = 1  # the line number of line_starts[0]
+    lines_read: int = 0  # line breaks read so far
+    settled: int = 0  # absolute word index: words before it are no longer a later copy
+    edits: list[Edit] = field(default_factory=list)  # absolute offsets, not yet written
+    removed: list[tuple[int, int]] = field(default_factory=list)  # absolute word ranges
+
+
+def stream_fix(
+    chunks: Iterable[str],
+    config: Config,
+    *,
+    path: str = "<stdin>",
+    fix: bool = True,
+    on_finding: Callable[[Finding], None] = lambda finding: None,
+    reach_words: int = 2_000_000,
+) -> Iterator[str]:
+    """Yield the text of `chunks` with later copies of duplicated passages removed.
+
+    Findings go to `on_finding` as they are decided; with `fix=False` the text is yielded
+    unchanged. Offsets and lines in findings are those of the whole input.
+    """
+    state = _Stream(config, path, max(reach_words, 4 * HOLD))
+    pending = ""
+    for chunk in chunks:
+        pending += chunk
+        cut = _last_line_end(pending)
+        if cut <= 0:
+            continue
+        yield from _feed(state, pending[:cut], fix, on_finding, final=False)
+        pending = pending[cut:]
+    yield from _feed(state, pending, fix, on_finding, final=True)
+
+
+def _last_line_end(text: str) -> int:
+    """Return the offset after the last complete line break (a lone trailing CR may pair)."""
+    end = max(text.rfind("\n"), text.rfind("\r", 0, len(text) - 1)) + 1
+    return end
+
+
+def _feed(
+    state: _Stream, text: str, fix: bool, on_finding: Callable[[Finding], None], *, final: bool
+) -> Iterator[str]:
+    offset = state.buffer_start + len(state.buffer)
+    state.buffer += text
+    breaks = [offset + match.end() for match in _LINE_BREAK_RE.finditer(text)]
+    state.line_starts.extend(breaks)
+    hashed = hash_tokens(LINE_TOKEN_RE.findall(text), state.vocabulary)
+    state.window.extend(hashed.hashes, hashed.units + state.lines_read + 1)
+    state.lines_read += len(breaks)
+    hold = _detect(state, fix, on_finding, final=final)
+    yield from _emit(state, hold, fix, final=final)
+
+
+def _detect(
+    state: _Stream, fix: bool, on_finding: Callable[[Finding], None], *, final: bool
+) -> int:
+    """Decide the copies that can no longer grow; return the absolute word index held from."""
+    window, config = state.window, state.config
+    count = len(window.hashes)
+    later_from = state.settled - window.base
+    found = seeds(window.fp_values, window.fp_positions, later_from=later_from)
+    end = window.base + count
+    hold = end if final else max(end - HOLD, state.settled)
+    decided: list[Copy] = []
+    for chain in chain_seeds(found):
+        if not final and chain.later_end + NGRAM + HOLD > count:
+            hold = min(hold, window.base + chain.later_start - MARGIN)  # still growing
+            continue
+        copy = verify(
+            window.hashes,
+            chain,
+            min_words=config.min_words,
+            min_similarity=config.min_similarity,
+        )
+        if copy is not None:
+            decided.append(_shift(copy, window.base))
+    # A copy that ends past the hold waits, and so does everything after its start.
+    while any(hold < copy.later[1] and copy.later[0] < hold for copy in decided):
+        hold = min(copy.later[0] for copy in decided if hold < copy.later[1])
+    hold = max(hold, state.settled)
+    chosen = [
+        copy
+        for copy in select(decided)
+        if copy.later[1] <= hold and not any(_overlap(copy.first, r) for r in state.removed)
+    ]
+    for copy in chosen:
+        finding = _finding(state, copy)
+        if finding is None:
+            continue
+        on_finding(finding)
+        if fix:
+            state.edits.extend(finding.edits)
+        state.removed.append(copy.later)
+    state.settled = hold
+    state.removed = [r for r in state.removed if r[1] > window.base]
+    window.trim(state.reach, hold - HOLD)
+    return hold
+
+
+def _shift(copy: Copy, base: int) -> Copy:
+    first = (copy.first[0] + base, copy.first[1] + base)
+    later = (copy.later[0] + base, copy.later[1] + base)
+    return Copy(first, later, copy.similarity)
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _word_offset(state: _Stream, word: int, *, end: bool) -> int | None:
+    """Return the absolute offset where word `word` starts (or ends); None if written out."""
+    window = state.window
+    local = word - window.base
+    line = int(window.lines[local])
+    index = local - int(np.searchsorted(window.lines, line))
+    line_index = line - state.first_line
+    if line_index < 0:
+        return None
+    line_start = state.line_starts[line_index]
+    if line_start < state.buffer_start:
+        return None
+    stop = state.line_starts[line_index + 1] if line_index + 1 < len(state.line_starts) else None
+    relative = line_start - state.buffer_start
+    text = state.buffer[relative : None if stop is None else stop - state.buffer_start]
+    for k, span in enumerate(word_spans(text)):
+        if k == index:
+            return line_start + span[1 if end else 0]
+    return None
+
+
+def _finding(state: _Stream, copy: Copy) -> Finding | None:
+    window = state.window
+    start = _word_offset(state, copy.later[0], end=False)
+    stop = _word_offset(state, copy.later[1] - 1, end=True)
+    if start is None or stop is None:
+        return None  # only when a line was cut by an earlier edit; its text is written out
+    kept_start = _word_offset(state, copy.first[0], end=False)
+    kept_end = _word_offset(state, copy.first[1] - 1, end=True)
+    base = state.buffer_start
+    kept = None
+    if kept_end is not None:  # only its end matters here: the tail it shares, a glued heading
+        kept = ((kept_end if kept_start is None else kept_start) - base, kept_end - base)
+    local = plain_edits(state.buffer, (start - base, stop - base), kept)
+    if any(e.start < 0 for e in local):
+        return None
+    edits = tuple(Edit(e.start + base, e.end + base, e.replacement) for e in local)
+    first_line = int(window.lines[copy.first[0] - window.base])
+    last_line = int(window.lines[copy.first[1] - 1 - window.base])
+    line = int(window.lines[copy.later[0] - window.base])
+    end_line = int(window.lines[copy.later[1] - 1 - window.base])
+    where = f"line {first_line}" if first_line == last_line else f"lines {first_line}-{last_line}"
+    percent = int(copy.similarity * 100 + 1e-9)
+    return Finding(
+        rule=RULE,
+        severity=Severity.WARNING,
+        message=f"passage of {copy.words:,} words repeats {where} ({percent}% similar)",
+        start=start,
+        end=stop,
+        line=line,
+        column=start - state.line_starts[line - state.first_line] + 1,
+        end_line=end_line,
+        end_column=stop - state.line_starts[end_line - state.first_line] + 1,
+        edits=edits,
+        related=Related(state.path, first_line, last_line),
+        reason=f"the same passage is kept at {where}; this later copy is removed",
+    )
+
+
+def _emit(state: _Stream, hold: int, fix: bool, *, final: bool) -> Iterator[str]:
+    """Write out the text before the line of word `hold` and the edits that lie in it."""
+    buffer_end = state.buffer_start + len(state.buffer)
+    if final:
+        point = buffer_end
+    else:
+        local = hold - state.window.base
+        if local >= len(state.window.lines):
+            point = state.line_starts[-1]
+        else:
+            point = state.line_starts[int(state.window.lines[local]) - state.first_line]
+        for edit in state.edits:
+            if edit.end > point:
+                point = min(point, edit.start)
+    point = max(point, state.buffer_start)
+    ready = [e for e in state.edits if e.end <= point]
+    state.edits = [e for e in state.edits if e.end > point]
+    text = state.buffer[: point - state.buffer_start]
+    if fix and ready:
+        base = state.buffer_start
+        text = apply_edits(text, [Edit(e.start - base, e.end - base, e.replacement) for e in ready])
+    if text:
+        yield text
+    state.buffer = state.buffer[point - state.buffer_start :]
+    state.buffer_start = point
+    drop = 0
+    while drop + 1 < len(state.line_starts) and state.line_starts[drop + 1] <= point:
+        drop += 1
+    del state.line_starts[:drop]
+    state.first_line += drop
+
+
+def wants_stream(config: Config, path: str, head: bytes, *, size: int | None = None) -> bool:
+    """Return True when input starting with `head` should go through the stream.
+
+    That is plain text (sniffed from its first 64 KB) with `keep = "first"`, when
+    `duplicate-passage` is the only rule selected or the input is above LARGE_BYTES.
+    """
+    if config.keep != "first" or config.input_format not in (None, "plain"):
+        return False
+    if not config.enabled(RULE):
+        return False
+    only = config.select == frozenset({RULE})
+    if not only and (size is None or size <= LARGE_BYTES):
+        return False
+    text = head.decode(config.encoding or "utf-8", errors="ignore")
+    return formats.sniff(path, text) == "plain"
+
+
+def stream_bytes(
+    head: bytes, rest: BinaryIO, sink: BinaryIO, config: Config, *, path: str, fix: bool
+) -> FileResult:
+    """Stream `head` then `rest` to `sink` (fixed when `fix`); return what was found."""
+    found: list[Finding] = []
+    encoding = config.encoding or "utf-8"
+    bom = codecs.BOM_UTF8 if head.startswith(codecs.BOM_UTF8) and encoding == "utf-8" else b""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    encoder = codecs.getincrementalencoder(encoding)()
+    sink.write(bom)
+    read = len(head)
+    written = len(bom)
+
+    def chunks() -> Iterator[str]:
+        nonlocal read
+        lines = 0
+        data = head[len(bom) :]
+        while True:
+            try:
+                yield decoder.decode(data, final=not data)
+            except UnicodeDecodeError as exc:
+                offset = read - len(data) + exc.start
+                raise DecodeError(
+                    f"invalid {encoding} at byte offset {offset}; the text before it was "
+                    "written out, pass --encoding if the input is in another encoding",
+                    path=path,
+                    line=lines + data.count(b"\n", 0, exc.start) + 1,
+                    offset=offset,
+                ) from None
+            lines += data.count(b"\n")
+            if not data:
+                return
+            data = rest.read(CHUNK_BYTES)
+            read += len(data)
+
+    try:
+        for piece in stream_fix(chunks(), config, path=path, fix=fix, on_finding=found.append):
+            out = encoder.encode(piece)
+            sink.write(out)
+            written += len(out)
+    except DecodeError as error:
+        return FileResult(path, "plain", tuple(found), error=error)
+    sink.flush()
+    applied = tuple(found) if fix else ()
+    remaining = () if fix else tuple(found)
+    return FileResult(
+        path, "plain", remaining, applied, bool(applied), bytes_before=read, bytes_after=written
+    )

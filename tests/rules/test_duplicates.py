@@ -1,0 +1,132 @@
+"""The duplicate-passage rule: golden fixes, findings, keep=last, short repeats, idempotence."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner import Config
+from cleaner.engine import check_document, fix_document, parse
+from cleaner.files import encode, read_file
+
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "duplicates"
+ONLY = Config(select=frozenset({"duplicate-passage"}))
+CASES = ["seed.txt", "near_copy.txt", "crlf.txt", "second_export.srt", "repeated_cues.vtt"]
+CASES += ["whisper_segments.json"]
+
+
+def _fixed(text: str, name: str, config: Config = ONLY) -> str:
+    return fix_document(parse(text, path=name, config=config), config).text
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_fix_matches_golden_file(name: str) -> None:
+    source = read_file(FIXTURES / name)
+    stem, ext = name.rsplit(".", 1)
+    expected = (FIXTURES / f"{stem}.expected.{ext}").read_bytes()
+    assert encode(_fixed(source.text, name), source) == expected
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_fixing_twice_changes_nothing(name: str) -> None:
+    once = _fixed(read_file(FIXTURES / name).text, name)
+    assert _fixed(once, name) == once
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "end_line", "related", "message"),
+    [
+        ("seed.txt", 104, 203, (3, 102), "passage of 1,713 words repeats lines 3-102 (100%"),
+        ("near_copy.txt", 7, 9, (1, 3), "passage of 165 words repeats lines 1-3 (96% similar)"),
+        ("crlf.txt", 7, 9, (3, 5), "passage of 162 words repeats lines 3-5 (100% similar)"),
+        ("second_export.srt", 79, 151, (3, 75), "passage of 162 words repeats lines 3-75"),
+        ("repeated_cues.vtt", 61, 85, (34, 58), "passage of 76 words repeats lines 34-58"),
+    ],
+)
+def test_finding_points_at_later_copy_and_names_first(
+    name: str, line: int, end_line: int, related: tuple[int, int], message: str
+) -> None:
+    doc = parse(read_file(FIXTURES / name).text, path=name, config=ONLY)
+    (finding,) = check_document(doc, ONLY)
+    assert (finding.line, finding.end_line) == (line, end_line)
+    assert finding.related is not None
+    assert (finding.related.line, finding.related.end_line) == related
+    assert finding.message.startswith(message)
+    assert finding.severity == "warning" and finding.safe and finding.reason
+
+
+def test_keep_last_removes_the_first_copy_and_keeps_the_heading() -> None:
+    config = ONLY.replace(keep="last")
+    text = (FIXTURES / "seed.txt").read_text(encoding="utf-8")
+    (finding,) = check_document(parse(text, path="seed.txt", config=config), config)
+    assert (finding.line, finding.end_line) == (3, 102)
+    assert finding.related is not None
+    assert (finding.related.line, finding.related.end_line) == (104, 203)
+    fixed = _fixed(text, "seed.txt", config)
+    head = "From: redpointai\n\n# Impact and Future of Anthropic’s Claude 4 Models\n\nDouglas,"
+    assert fixed.startswith(head)
+    assert fixed.endswith(text[-200:])
+
+
+_SPONSOR = "This episode is brought to you by Acme, the notes app that syncs on every device."
+_QUOTE = "He said, and I quote, ship it when it works."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yeah.\nYeah.\nYeah yeah yeah.\nNo, no, no.\n" * 20,
+        f"Alice: {_QUOTE}\nBob: Really? {_QUOTE} Those were his words.\n",
+        f"{_SPONSOR}\nWe talked about gardens and the weather for a while.\n{_SPONSOR}\n",
+        "1\n00:00:01,000 --> 00:00:02,000\nYeah.\n\n2\n00:00:03,000 --> 00:00:04,000\nYeah.\n",
+    ],
+    ids=["chorus", "quote", "sponsor", "srt-yeah"],
+)
+def test_legitimate_short_repeats_are_not_reported(text: str) -> None:
+    doc = parse(text, path="clean.txt", config=ONLY)
+    assert check_document(doc, ONLY) == []
+    assert _fixed(text, "clean.txt") == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A copy sharing its lines with other text: only its words go.
+        ("{p} And so on. {p} Then the end.\n", "{p} And so on. Then the end.\n"),
+        ("{p}\n\n{p}\n\nLast words here.\n", "{p}\n\nLast words here.\n"),
+        ("{p}\r\n\r\n{p}\r\n", "{p}\r\n"),
+    ],
+    ids=["inline", "paragraph", "crlf-final"],
+)
+def test_plain_removal_shapes(text: str, expected: str) -> None:
+    passage = " ".join(f"word{i}" for i in range(60)) + "."
+    source, wanted = text.format(p=passage), expected.format(p=passage)
+    assert _fixed(source, "a.txt") == wanted
+
+
+def test_partial_cue_is_trimmed() -> None:
+    passage = [f"word{i}" for i in range(48)]
+    cues = [" ".join(passage[i : i + 8]) for i in range(0, 48, 8)]
+    texts = [*cues, "and then " + cues[0], *cues[1:], "closing remarks here"]
+    blocks = [f"{n + 1}\n00:00:{n:02},000 --> 00:00:{n:02},900\n{t}\n" for n, t in enumerate(texts)]
+    fixed = _fixed("\n".join(blocks), "a.srt")
+    assert "\nand then\n" in fixed
+    assert fixed.count("word47") == 1
+    assert "closing remarks here" in fixed
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=0, max_value=10**6), st.sampled_from(["\n", "\r\n", " "]))
+def test_fix_is_idempotent_and_removes_planted_copy(seed: int, joiner: str) -> None:
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(500)]
+    sentences = [" ".join(rng.choices(vocab, k=rng.randint(5, 15))) + "." for _ in range(40)]
+    copy = sentences[5:15]
+    text = joiner.join([*sentences[:20], *copy, *sentences[20:]]) + joiner
+    once = _fixed(text, "r.txt")
+    assert _fixed(once, "r.txt") == once
+    assert once.count(copy[3]) == 1

@@ -1,0 +1,135 @@
+"""The duplicate detector on word sequences: planted copies, short repeats, loops, noise."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.fingerprint import LINE_TOKEN_RE, Vocabulary, hash_segments, hash_tokens
+from cleaner.passages import Copy, find_copies, select
+
+_VOCAB = [f"w{i}" for i in range(3000)]
+
+
+def _words(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return rng.choices(_VOCAB, k=count)
+
+
+def _noisy(words: list[str], rate: float, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out: list[str] = []
+    for word in words:
+        roll = rng.random()
+        if roll < rate / 3:
+            continue
+        if roll < 2 * rate / 3:
+            out.append(f"sub{rng.randrange(10**6)}")
+        elif roll < rate:
+            out += [word, f"ins{rng.randrange(10**6)}"]
+        else:
+            out.append(word)
+    return out
+
+
+def _copies(words: list[str], min_words: int = 40) -> list[Copy]:
+    hashed = hash_tokens(words, Vocabulary())
+    return select(find_copies(hashed.hashes, min_words=min_words, min_similarity=0.8))
+
+
+@pytest.mark.parametrize(
+    ("size", "rate", "low"),
+    [(40, 0.0, 1.0), (300, 0.0, 1.0), (2000, 0.0, 1.0), (300, 0.05, 0.85), (1000, 0.05, 0.85)],
+)
+def test_planted_copy_is_found_with_its_bounds(size: int, rate: float, low: float) -> None:
+    before, source, middle, after = _words(500, 1), _words(size, 2), _words(700, 3), _words(90, 4)
+    planted = _noisy(source, rate, 5)
+    found = _copies([*before, *source, *middle, *planted, *after])
+    assert len(found) == 1
+    copy = found[0]
+    start = len(before) + size + len(middle)
+    # Near copies may lose a noisy word or two at either end; exact ones are exact.
+    slack = 0 if rate == 0 else 3
+    assert abs(copy.first[0] - len(before)) <= slack
+    assert abs(copy.first[1] - (len(before) + size)) <= slack
+    assert abs(copy.later[0] - start) <= slack
+    assert abs(copy.later[1] - (start + len(planted))) <= slack
+    assert low <= copy.similarity <= 1.0
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["yeah"] * 200,  # a chorus
+        ("no no no " * 60).split(),
+        [*_words(100, 6), *_words(8, 7), *_words(100, 8), *_words(8, 7), *_words(50, 9)],
+        [*_words(100, 6), *_words(20, 7), *_words(100, 8), *_words(20, 7), *_words(50, 9)],
+        _words(10, 10) * 30,  # a 10-word loop: repetition-loop's, not a duplicate passage
+        _words(5000, 11),  # nothing repeats
+    ],
+    ids=["chorus", "no-no-no", "quote-8", "sponsor-20", "loop", "clean"],
+)
+def test_short_repeats_and_loops_are_not_duplicates(words: list[str]) -> None:
+    assert _copies(words) == []
+
+
+def test_third_copy_names_the_first() -> None:
+    passage = _words(120, 12)
+    words = [*passage, *_words(50, 13), *passage, *_words(50, 14), *passage]
+    found = _copies(words)
+    assert [(c.first[0], c.later[0]) for c in found] == [(0, 170), (0, 340)]
+
+
+def test_keep_last_removes_earlier_copies() -> None:
+    passage = _words(120, 15)
+    words = [*passage, *_words(50, 16), *passage]
+    hashed = hash_tokens(words, Vocabulary())
+    copies = find_copies(hashed.hashes, min_words=40, min_similarity=0.8)
+    assert [(c.first, c.later) for c in select(copies, keep_last=True)] == [((0, 120), (170, 290))]
+
+
+def test_long_unit_back_to_back_is_a_copy() -> None:
+    passage = _words(60, 17)
+    found = _copies([*passage, *passage, *_words(30, 18)])
+    assert [(c.first, c.later) for c in found] == [((0, 60), (60, 120))]
+
+
+def test_hashes_ignore_case_and_width_and_are_stable() -> None:
+    first = hash_segments(["Hello WORLD", "ｈｅｌｌｏ world"], Vocabulary()).hashes.tolist()
+    second = hash_segments(["hello world", "hello world"], Vocabulary()).hashes.tolist()
+    assert first == second
+    assert first[0] == first[2]
+
+
+def test_units_follow_segments_and_lines() -> None:
+    hashed = hash_segments(["a b", "", "<i>c</i> [00:00:01] d"], Vocabulary())
+    assert hashed.units.tolist() == [0, 0, 2, 2]
+    lines = hash_tokens(LINE_TOKEN_RE.findall("a\r\nb c\n\nd"), Vocabulary())
+    assert lines.units.tolist() == [0, 1, 1, 3]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=2, max_value=6), max_size=400))
+def test_detector_never_raises_on_repetitive_input(values: list[int]) -> None:
+    hashes = np.array(values, dtype=np.uint64)
+    for copy in select(find_copies(hashes, min_words=10, min_similarity=0.5)):
+        assert copy.first[1] <= copy.later[0]
+        assert 0.5 <= copy.similarity <= 1.0
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=10**6),
+    st.integers(min_value=40, max_value=400),
+    st.integers(min_value=0, max_value=300),
+)
+def test_planted_copy_is_always_found(seed: int, size: int, gap: int) -> None:
+    source = _words(size, seed)
+    words = [*_words(100, seed + 1), *source, *_words(gap, seed + 2), *source]
+    found = _copies(words)
+    assert len(found) == 1
+    assert found[0].words >= size

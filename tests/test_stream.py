@@ -1,0 +1,106 @@
+"""Streaming duplicate removal: same result as the whole-file fix, in bounded memory."""
+
+from __future__ import annotations
+
+import random
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cleaner import Config
+from cleaner.cli import app
+from cleaner.engine import check_document, fix_document, parse
+from cleaner.model import Finding
+from cleaner.stream import stream_fix
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "duplicates"
+ONLY = Config(select=frozenset({"duplicate-passage"}))
+
+
+def _chunks(text: str, size: int) -> Iterator[str]:
+    for start in range(0, len(text), size):
+        yield text[start : start + size]
+
+
+@pytest.mark.parametrize("name", ["seed.txt", "near_copy.txt", "crlf.txt"])
+@pytest.mark.parametrize("size", [97, 4096, 1 << 20])
+def test_stream_equals_whole_file_fix(name: str, size: int) -> None:
+    text = (FIXTURES / name).read_bytes().decode("utf-8")
+    doc = parse(text, path=name, config=ONLY)
+    expected = fix_document(doc, ONLY).text
+    found: list[Finding] = []
+    output = "".join(stream_fix(_chunks(text, size), ONLY, path=name, on_finding=found.append))
+    assert output == expected
+    wanted = check_document(doc, ONLY)
+    keys = [(f.line, f.end_line, f.column, f.related, f.message) for f in found]
+    assert keys == [(f.line, f.end_line, f.column, f.related, f.message) for f in wanted]
+
+
+def test_check_mode_writes_text_unchanged() -> None:
+    text = (FIXTURES / "seed.txt").read_text(encoding="utf-8")
+    found: list[Finding] = []
+    output = "".join(stream_fix(_chunks(text, 1000), ONLY, fix=False, on_finding=found.append))
+    assert output == text
+    assert [(f.line, f.end_line) for f in found] == [(104, 203)]
+
+
+def _paragraphs(seed: int) -> Iterator[str]:
+    """An endless transcript of random paragraphs, one in 50 pasted again 20 later."""
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(5000)]
+    recent: list[str] = []
+    while True:
+        if len(recent) > 20 and rng.random() < 0.02:
+            paragraph = recent[-20]
+        else:
+            paragraph = " ".join(rng.choices(vocab, k=rng.randint(60, 120))) + "."
+        recent = [*recent[-40:], paragraph]
+        yield paragraph + "\n\n"
+
+
+def _input(total: int, seed: int) -> Iterator[str]:
+    size = 0
+    buffer: list[str] = []
+    for paragraph in _paragraphs(seed):
+        buffer.append(paragraph)
+        if sum(map(len, buffer)) >= 64_000:
+            size += sum(map(len, buffer))
+            yield "".join(buffer)
+            buffer = []
+            if size >= total:
+                return
+
+
+def _peak(total: int, reach: int) -> tuple[int, int, int]:
+    """Stream `total` characters; return (characters written, findings, peak traced bytes)."""
+    tracemalloc.start()
+    try:
+        written = 0
+        found: list[Finding] = []
+        stream = stream_fix(_input(total, 3), ONLY, reach_words=reach, on_finding=found.append)
+        for piece in stream:
+            written += len(piece)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return written, len(found), peak
+
+
+def test_memory_stays_bounded_on_a_long_stream() -> None:
+    """Peak memory does not grow with the input once the reach (50,000 words) is full."""
+    small = _peak(1_000_000, 50_000)
+    large = _peak(3_000_000, 50_000)
+    assert large[0] > 2_500_000
+    assert large[1] > 2 * small[1] > 0  # pasted paragraphs keep being found all along
+    assert large[2] < 1.3 * small[2], (small, large)
+    assert large[2] < 8_000_000, large  # window, vocabulary, one chunk: not the input
+
+
+def test_cli_streams_stdin_when_only_duplicates_are_selected() -> None:
+    source = (FIXTURES / "crlf.txt").read_bytes()
+    result = CliRunner().invoke(app, ["fix", "--select", "duplicate-passage", "-"], input=source)
+    assert result.stdout_bytes == (FIXTURES / "crlf.expected.txt").read_bytes()
+    assert result.exit_code == 1
