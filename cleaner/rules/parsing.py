@@ -44,6 +44,7 @@ _RULE_OF_PROBLEM = {"unknown-json-shape": "malformed-json"}
 def check(doc: Document, config: Config) -> Iterator[Finding]:
     """Turn the reader's problems into findings (timestamp problems stay with their rule)."""
     for problem in doc.problems:
+        if problem.rule == "timestamp-invalid":
+            continue  # cleaner.rules.timestamps reports these, honouring its per-format switch
         rule = _RULE_OF_PROBLEM.get(problem.rule, problem.rule)
-        severity = Severity.ERROR if rule != "timestamp-invalid" else Severity.WARNING
-        yield doc.finding(rule, severity, problem.message, problem.start, problem.end)
+        yield doc.finding(rule, Severity.ERROR, problem.message, problem.start, problem.end)
