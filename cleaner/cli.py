@@ -7,20 +7,26 @@ Exit codes, like black and pre-commit-hooks: 0 nothing to report, 1 findings or 
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from cleaner import __version__
+from cleaner import __version__, batch
 from cleaner.config import Config, find_config, load_config
-from cleaner.engine import FileResult, process_file, process_text
+from cleaner.discover import discover
+from cleaner.engine import FileResult, internal_error, process_text
 from cleaner.errors import CleanerError
-from cleaner.files import decode, encode, read_bytes
+from cleaner.files import decode, encode, read_bytes, read_file
 from cleaner.formats import FORMAT_NAMES
 from cleaner.report import FORMATS, Reporter
+from cleaner.rules import all_rules
+from cleaner.stream import HEAD_BYTES, stream_bytes, wants_stream
 
 app = typer.Typer(
     name="cleaner",
@@ -90,8 +96,39 @@ NoTimestampsForOpt = Annotated[
     list[str] | None,
     typer.Option("--no-timestamps-for", help="Skip timestamp checks for a format (repeatable)."),
 ]
+FullDiffOpt = Annotated[
+    bool, typer.Option("--full-diff", help="Like --diff, with removed duplicates expanded.")
+]
+ContextOpt = Annotated[
+    int, typer.Option("--context", min=0, help="Unchanged lines around each change in a diff.")
+]
+ExplainOpt = Annotated[
+    bool, typer.Option("--explain", help="List each applied edit with its rule and reason.")
+]
 StdinNameOpt = Annotated[
     str | None, typer.Option("--stdin-filename", help="Name for `-` in reports and sniffing.")
+]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, help="Worker processes for many files (default: CPUs)."),
+]
+IncludeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--include", help="Glob of files to take from folders (repeatable)."),
+]
+ExcludeOpt = Annotated[
+    list[str] | None, typer.Option("--exclude", help="Glob of files or folders to skip.")
+]
+ReportOpt = Annotated[
+    Path | None, typer.Option("--report", help="Write a JSON summary of the run to this file.")
+]
+NoCrossFileOpt = Annotated[
+    bool,
+    typer.Option("--no-cross-file", help="Do not compare files with each other (duplicates)."),
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--out", help="Write cleaned copies under this folder, mirroring the input."),
 ]
 
 
@@ -155,10 +192,26 @@ def _run_to_stdout(config: Config, name: str, data: bytes, *, fix: bool) -> File
         # Nothing lost: what came in goes out unchanged, and the error is reported.
         sys.stdout.buffer.write(data)
         return FileResult(name, error=error)
-    result, fixed = process_text(decoded.text, path=name, config=config, fix=fix)
-    sys.stdout.buffer.write(encode(fixed, decoded))
+    try:
+        result, fixed = process_text(decoded.text, path=name, config=config, fix=fix)
+        cleaned = encode(fixed, decoded)
+    except CleanerError as error:  # a fix the encoding cannot hold: pass the input through
+        sys.stdout.buffer.write(data)
+        return FileResult(name, error=error)
+    except Exception as exc:  # pass the input through unchanged, report the bug
+        sys.stdout.buffer.write(data)
+        return FileResult(name, error=internal_error(name, exc))
+    sys.stdout.buffer.write(cleaned)
     sys.stdout.flush()
     return result
+
+
+def _stdin_to_stdout(config: Config, name: str) -> FileResult:
+    """Fix stdin to stdout; plain text checked for duplicates alone streams in bounded memory."""
+    head = sys.stdin.buffer.read(HEAD_BYTES)
+    if wants_stream(config, name, head):
+        return stream_bytes(head, sys.stdin.buffer, sys.stdout.buffer, config, path=name, fix=True)
+    return _run_to_stdout(config, name, head + sys.stdin.buffer.read(), fix=True)
 
 
 def _read_path(raw: str) -> tuple[bytes | None, FileResult | None]:
@@ -197,8 +250,13 @@ def check(
     overlap_tolerance: OverlapToleranceOpt = None,
     no_inline_timestamps: NoInlineTimestampsOpt = False,
     no_timestamps_for: NoTimestampsForOpt = None,
+    jobs: JobsOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    report: ReportOpt = None,
+    no_cross_file: NoCrossFileOpt = False,
 ) -> None:
-    """Report findings; change nothing."""
+    """Report findings; change nothing. Folders are searched for transcripts."""
     config = _config_or_exit(
         config_path,
         input_format=input_format,
@@ -214,31 +272,42 @@ def check(
         overlap_tolerance_ms=overlap_tolerance,
         inline_timestamps=False if no_inline_timestamps else None,
         timestamp_formats=no_timestamps_for,
+        include=tuple(include) if include else None,
+        exclude=tuple(exclude) if exclude else None,
+        cross_file=False if no_cross_file else None,
     )
     reporter = Reporter(
         _output_format(output_format), out=sys.stdout, err=sys.stderr, color=_color(color)
     )
     results: list[FileResult] = []
-    for raw in paths:
-        if raw == "-":
-            name = stdin_filename or "<stdin>"
-            try:
-                decoded = decode(sys.stdin.buffer.read(), path=name, encoding=config.encoding)
-                result = process_text(decoded.text, path=name, config=config, fix=False)[0]
-            except CleanerError as error:
-                result = FileResult(name, error=error)
-        else:
-            result = process_file(Path(raw), config, fix=False)
-        _report(reporter, result)
+    for _ in [raw for raw in paths if raw == "-"]:
+        name = stdin_filename or "<stdin>"
+        source: str | None = None
+        try:
+            decoded = decode(sys.stdin.buffer.read(), path=name, encoding=config.encoding)
+            result = process_text(decoded.text, path=name, config=config, fix=False)[0]
+            source = decoded.text
+        except CleanerError as error:
+            result = FileResult(name, error=error)
+        except Exception as exc:  # report the bug as this input's error
+            result = FileResult(name, error=internal_error(name, exc))
+        _report(reporter, result, source)
+        results.append(result)
+    files = [raw for raw in paths if raw != "-"]
+    for result in _batch(files, config, batch.Options(jobs=jobs or 0), reporter):
+        _report(reporter, result, _source_to_quote(reporter, result, config))
         results.append(result)
     reporter.close()
-    raise typer.Exit(_exit_code(results, exit_zero=exit_zero))
+    raise typer.Exit(_finish(results, report, "check", exit_zero=exit_zero))
 
 
 @app.command()
 def fix(
     paths: PathsArg,
     diff: Annotated[bool, typer.Option("--diff", help="Show the changes; write nothing.")] = False,
+    full_diff: FullDiffOpt = False,
+    context: ContextOpt = 3,
+    explain: ExplainOpt = False,
     stdout: Annotated[
         bool, typer.Option("--stdout", help="Write cleaned text to stdout, not in place.")
     ] = False,
@@ -263,8 +332,14 @@ def fix(
     overlap_tolerance: OverlapToleranceOpt = None,
     no_inline_timestamps: NoInlineTimestampsOpt = False,
     no_timestamps_for: NoTimestampsForOpt = None,
+    jobs: JobsOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    out: OutOpt = None,
+    report: ReportOpt = None,
+    no_cross_file: NoCrossFileOpt = False,
 ) -> None:
-    """Apply safe fixes in place (atomically), or show them with --diff."""
+    """Apply safe fixes in place (atomically), or show them with --diff, or copy with --out."""
     config = _config_or_exit(
         config_path,
         input_format=input_format,
@@ -281,39 +356,129 @@ def fix(
         inline_timestamps=False if no_inline_timestamps else None,
         timestamp_formats=no_timestamps_for,
         unsafe_fixes=unsafe_fixes or None,
+        include=tuple(include) if include else None,
+        exclude=tuple(exclude) if exclude else None,
+        cross_file=False if no_cross_file else None,
     )
+    if out is not None and (stdout or diff or full_diff):
+        typer.echo("error: --out writes files; it cannot go with --stdout or --diff", err=True)
+        raise typer.Exit(EXIT_ERROR)
     color_choice = _color(color)
+    diff = diff or full_diff
     # With --stdout the cleaned text owns stdout, so findings go to stderr.
     report_out = sys.stderr if (stdout or "-" in paths) else sys.stdout
     reporter = Reporter(
         _output_format(output_format), out=report_out, err=sys.stderr, color=color_choice
     )
     results: list[FileResult] = []
-    for raw in paths:
-        if raw == "-":
-            data = sys.stdin.buffer.read()
-            result = _run_to_stdout(config, stdin_filename or "<stdin>", data, fix=True)
-        elif stdout:
-            data, failed = _read_path(raw)
-            result = failed or _run_to_stdout(config, raw, data or b"", fix=True)
-        else:
-            result = process_file(Path(raw), config, fix=True, write=not diff, keep_text=diff)
-            if diff:
-                reporter.diff(result)
+    files = [raw for raw in paths if raw != "-"]
+    options = batch.Options(
+        fix=True, in_place=not diff, keep_text=diff, out_dir=out, jobs=jobs or 0
+    )
+    stream: Iterator[FileResult] = (
+        _stdout_results(files, config) if stdout else _batch(files, config, options, reporter)
+    )
+    if "-" in paths:
+        stdin_result = _stdin_to_stdout(config, stdin_filename or "<stdin>")
+        stream = itertools.chain([stdin_result], stream)
+    for result in stream:
+        if diff and result.error is None:
+            reporter.diff(result, context=context, full=full_diff)
+        if explain and result.error is None:
+            reporter.explain(result)
         if not diff:
             _report(reporter, result)
         elif result.error is not None:
             reporter.error(result)
         results.append(result)
     reporter.close()
-    raise typer.Exit(_exit_code(results, exit_zero=exit_zero))
+    raise typer.Exit(_finish(results, report, "fix", exit_zero=exit_zero))
 
 
-def _report(reporter: Reporter, result: FileResult) -> None:
+@app.command()
+def rules(
+    rule_id: Annotated[
+        str | None, typer.Argument(help="Explain this rule.", show_default=False)
+    ] = None,
+    output_format: FormatOpt = None,
+    color: ColorOpt = "auto",
+) -> None:
+    """List every rule, or explain one with examples."""
+    reporter = Reporter(
+        _output_format(output_format), out=sys.stdout, err=sys.stderr, color=_color(color)
+    )
+    if rule_id is None:
+        reporter.rules()
+        return
+    known = {info.id: info for info in all_rules()}
+    if rule_id not in known:
+        typer.echo(f"error: no rule {rule_id!r}; known rules: {', '.join(sorted(known))}", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    reporter.rule(known[rule_id])
+
+
+def _batch(
+    raws: list[str], config: Config, options: batch.Options, reporter: Reporter
+) -> Iterator[FileResult]:
+    """Expand folders and run the files in worker processes, in sorted order, with progress."""
+    entries = discover(raws, include=config.include, exclude=config.exclude, skip=options.out_dir)
+    cross_file = batch.wants_cross_file(config, len(entries))
+    options = dataclasses.replace(options, cross_file=cross_file)
+    total = sum(_size(entry.path) for entry in entries if entry.error is None)
+    with reporter.progress(len(entries), total) as bar:
+        for result in batch.run(entries, config, options):
+            bar.advance(result.bytes_before)
+            yield result
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reported as an error when read
+
+
+def _stdout_results(raws: list[str], config: Config) -> Iterator[FileResult]:
+    """Clean each file to stdout, one after another (the output is one stream)."""
+    for entry in discover(raws, include=config.include, exclude=config.exclude):
+        if entry.error is not None:
+            yield FileResult(str(entry.path), error=entry.error)
+            continue
+        data, failed = _read_path(str(entry.path))
+        yield failed or _run_to_stdout(config, str(entry.path), data or b"", fix=True)
+
+
+def _finish(
+    results: list[FileResult], report: Path | None, command: str, *, exit_zero: bool
+) -> int:
+    """Write the --report summary, if asked, and return the exit code."""
+    if report is not None:
+        summary = batch.Summary(command)
+        for result in results:
+            summary.add(result)
+        try:
+            summary.write(report)
+        except CleanerError as error:
+            typer.echo(f"error: {error.describe()}", err=True)
+            return EXIT_ERROR
+    return _exit_code(results, exit_zero=exit_zero)
+
+
+def _source_to_quote(reporter: Reporter, result: FileResult, config: Config) -> str | None:
+    """Read a file's text again for `rich` to quote its lines (the engine does not keep it)."""
+    if reporter.format != "rich" or not result.findings or result.error is not None:
+        return None
+    try:
+        return read_file(Path(result.path), encoding=config.encoding).text
+    except CleanerError:
+        return None  # changed or gone since: report without quoting
+
+
+def _report(reporter: Reporter, result: FileResult, source: str | None = None) -> None:
     if result.error is not None:
         reporter.error(result)
     else:
-        reporter.findings(result)
+        reporter.findings(result, source=source)
 
 
 def _config_or_exit(config_path: Path | None, **flags: Any) -> Config:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner import Config
+from cleaner import Config, crossfile
 from cleaner.engine import check_document, parse
 from cleaner.rules import RuleInfo, all_rules
 
@@ -24,6 +24,16 @@ def test_every_rule_has_examples_both_ways() -> None:
 @pytest.mark.parametrize(("rule", "example", "flagged"), _CASES)
 def test_rule_example(rule: RuleInfo, example: str, flagged: bool) -> None:
     config = Config(input_format=rule.example_format)
-    doc = parse(example, path=f"example.{rule.example_format}", config=config)
-    rules_found = {finding.rule for finding in check_document(doc, config)}
+    if rule.id in crossfile.CROSS_FILE_RULES and crossfile.split_example(example):
+        rules_found = _cross_file_rules_found(example, config)
+    else:
+        doc = parse(example, path=f"example.{rule.example_format}", config=config)
+        rules_found = {finding.rule for finding in check_document(doc, config)}
     assert (rule.id in rules_found) is flagged, rules_found
+
+
+def _cross_file_rules_found(example: str, config: Config) -> set[str]:
+    """Run a multi-file example (`==> name <==` starts each file) through the cross-file index."""
+    files = crossfile.split_example(example)
+    found = crossfile.check_texts(files, config)
+    return {finding.rule for findings in found.values() for finding in findings}
