@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 import regex
 
+from cleaner.formats.speakers import is_speaker
 from cleaner.formats.times import parse_clock
 from cleaner.model import Edit, Parsed, Problem, Role, Segment, TimeMark
 
@@ -306,9 +307,11 @@ def speaker_label(text: str) -> str | None:
     'Alban'
     >>> speaker_label("like, show up and record this") is None
     True
+    >>> speaker_label("Yeah: sure") is None
+    True
     """
     match = _SPEAKER_RE.match(text)
-    return match[1] if match else None
+    return match[1] if match and is_speaker(match[1]) else None
 
 
 def parse(text: str) -> Parsed:
@@ -365,22 +368,40 @@ def escape(text: str) -> str:
 def removal_edit(segments: Sequence[Segment], first: int, last: int) -> Edit:
     """Delete cues `first..last` (inclusive) with their blocks, blank lines after them included.
 
-    Blocks tile, so what stays is the text before cue `first` (ending in a line break) followed
-    by what came after cue `last`. When the cue before may have no blank line after it (YouTube
-    captions: at most one line break between its text and the next cue), the next block might
-    not be allowed to follow it directly (a cue id would read as its text), so the edit runs
-    from the end of that cue's text to the end of the last removed cue's text (or the last
-    character of its timing line's break, when it has no text) instead: the separator that
-    followed the removed cues is the one that stays.
+    Blocks tile, so deleting the blocks keeps the cue before them whole, blank lines included.
+    When that cue has no blank line after it (YouTube captions; an SRT number right under a
+    timing line), what followed the removed cues might not be allowed to follow it directly (a
+    cue id would read as its text), so the edit runs instead from the end of that cue's text
+    (after its timing line's break, when it has no text) to the end of the last removed cue's
+    text (or the last character of its timing line's break, when it has no text): the separator
+    that followed the removed cues is the one that stays.
     """
     if not 0 <= first <= last < len(segments):
         raise ValueError(f"no cues {first}..{last} among {len(segments)}")
     start, end = segments[first].block_start, segments[last].block_end
     before = segments[first - 1] if first > 0 else None
     final = segments[last]
-    if before and before.block_end - before.text_end <= 2:  # `\n` or `\r\n`: maybe no blank
+    if before is not None and _may_lack_blank_line(before, segments[first]):
         if final.text_end > final.text_start:
             start, end = before.text_end, final.text_end
         elif final.text_start < final.block_end:  # keep the break that ends its timing line
             start, end = before.text_end, final.text_start - 1
     return Edit(start, end, "")
+
+
+def _may_lack_blank_line(cue: Segment, following: Segment) -> bool:
+    """Tell whether a cue's block may end with no blank line after its last line.
+
+    Shifting the cut is only safe when it is needed: after a cue with no text, `text_end` is past
+    its timing line's break, and a lone `\r` there would join the `\n` that follows the removed
+    cue's text into one `\r\n`, losing the blank line the cue had.
+    """
+    if cue.block_end != following.block_start:
+        return False  # a NOTE/STYLE/REGION in between, which only a blank line lets start
+    tail = cue.block_end - cue.text_end
+    if cue.text_end == cue.text_start:
+        # No text: the tail starts after the timing line's break, so it is all blank lines.
+        return tail == 0
+    # With text the tail is the text's break (one or two characters), then any blank lines:
+    # two characters may be `\r\n` or an empty line; shifting after text is safe either way.
+    return tail <= 2

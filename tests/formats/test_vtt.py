@@ -307,6 +307,49 @@ def test_removal_after_a_cue_with_no_blank_line(source: str) -> None:
             assert [row(s)[1:] for s in left.segments] == [row(s)[1:] for s in kept]
 
 
+# Hypothesis found it: a cue with no text whose timing line ends in a lone `\r`, then a blank
+# line `\r\n`. Shifting the cut to after that `\r` glued it to the `\n` after the removed text,
+# so the blank line went and the next timing line became text of the cue with no text.
+LONE_CR_THEN_BLANK = (
+    "WEBVTT\n\n0:0:0.000 --> 0:0:0.000\n\n0:0:0.000 --> 0:0:0.000\r\r\n"
+    "0:0:0.000 --> 0:0:0.000\n0\n0:0:0.000 --> 0:0:0.000\n\nNOTE 0\n\n"
+    "0:0:0.000 --> 0:0:0.000\n\n0:0:0.000 --> 0:0:0.000\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "first", "last", "left"),
+    [
+        (
+            LONE_CR_THEN_BLANK,
+            2,
+            2,
+            "WEBVTT\n\n0:0:0.000 --> 0:0:0.000\n\n0:0:0.000 --> 0:0:0.000\r\r\n"
+            "0:0:0.000 --> 0:0:0.000\n\nNOTE 0\n\n"
+            "0:0:0.000 --> 0:0:0.000\n\n0:0:0.000 --> 0:0:0.000\n\n",
+        ),
+        (  # a NOTE after the cue before stays: only a blank line lets it start a block
+            "WEBVTT\n\n1.0 --> 2.0\nA\n\nNOTE keep\n\n3.0 --> 4.0\nB\n\n5.0 --> 6.0\nC\n",
+            1,
+            1,
+            "WEBVTT\n\n1.0 --> 2.0\nA\n\nNOTE keep\n\n5.0 --> 6.0\nC\n",
+        ),
+        (  # the cue before is joined: its text meets the separator that followed B
+            "WEBVTT\n\n1.0 --> 2.0\nA\n3.0 --> 4.0\nB\n\nid\n5.0 --> 6.0\nC\n",
+            1,
+            1,
+            "WEBVTT\n\n1.0 --> 2.0\nA\n\nid\n5.0 --> 6.0\nC\n",
+        ),
+    ],
+)
+def test_removal_edit_regressions(source: str, first: int, last: int, left: str) -> None:
+    segments = vtt.parse(source).segments
+    result = apply(source, vtt.removal_edit(segments, first, last))
+    assert result == left
+    kept = segments[:first] + segments[last + 1 :]
+    assert [row(s)[1:] for s in vtt.parse(result).segments] == [row(s)[1:] for s in kept]
+
+
 def test_big_inputs_stay_linear() -> None:
     words = " ".join(f"<00:00:01.{n % 1000:03d}><c>word{n}</c>" for n in range(10_000))
     one_line = "x" * 1_000_000
