@@ -24,9 +24,10 @@ from cleaner.engine import FileResult, internal_error, process_text
 from cleaner.errors import CleanerError
 from cleaner.files import decode, encode, read_bytes, read_file
 from cleaner.formats import FORMAT_NAMES
+from cleaner.glossary import load as load_glossary
 from cleaner.report import FORMATS, Reporter
 from cleaner.rules import all_rules
-from cleaner.stream import HEAD_BYTES, stream_bytes, wants_stream
+from cleaner.stream import read_start, stream_bytes, stream_note
 
 app = typer.Typer(
     name="cleaner",
@@ -167,7 +168,10 @@ def _build_config(config_path: Path | None, **flags: Any) -> Config:
         flags["glossary_files"] = (*config.glossary_files, *flags["glossary_files"])
     if flags.get("keep") not in (None, "first", "last"):
         raise typer.BadParameter("choose first or last", param_hint="--keep")
-    return config.replace(**flags)
+    config = config.replace(**flags)
+    # A broken glossary is a usage error: say so once, before any file is read.
+    load_glossary(config)
+    return config
 
 
 def _output_format(requested: str | None) -> str:
@@ -207,11 +211,29 @@ def _run_to_stdout(config: Config, name: str, data: bytes, *, fix: bool) -> File
 
 
 def _stdin_to_stdout(config: Config, name: str) -> FileResult:
-    """Fix stdin to stdout; plain text checked for duplicates alone streams in bounded memory."""
-    head = sys.stdin.buffer.read(HEAD_BYTES)
-    if wants_stream(config, name, head):
+    """Fix stdin to stdout; plain text streams (duplicates alone, or above 64 MB)."""
+    head, streamed = read_start(sys.stdin.buffer, config, name)
+    if streamed:
+        _warn_streamed(config, name)
         return stream_bytes(head, sys.stdin.buffer, sys.stdout.buffer, config, path=name, fix=True)
-    return _run_to_stdout(config, name, head + sys.stdin.buffer.read(), fix=True)
+    return _run_to_stdout(config, name, b"".join([*head, sys.stdin.buffer.read()]), fix=True)
+
+
+def _check_stdin(config: Config, name: str) -> tuple[FileResult, str | None]:
+    """Check stdin; plain text streams (duplicates alone, or above 64 MB), nothing is kept."""
+    head, streamed = read_start(sys.stdin.buffer, config, name)
+    if streamed:
+        _warn_streamed(config, name)
+        return stream_bytes(head, sys.stdin.buffer, None, config, path=name, fix=False), None
+    data = b"".join([*head, sys.stdin.buffer.read()])
+    decoded = decode(data, path=name, encoding=config.encoding)
+    return process_text(decoded.text, path=name, config=config, fix=False)[0], decoded.text
+
+
+def _warn_streamed(config: Config, name: str) -> None:
+    note = stream_note(config, name)
+    if note is not None:
+        typer.echo(f"note: {note}", err=True)
 
 
 def _read_path(raw: str) -> tuple[bytes | None, FileResult | None]:
@@ -284,9 +306,7 @@ def check(
         name = stdin_filename or "<stdin>"
         source: str | None = None
         try:
-            decoded = decode(sys.stdin.buffer.read(), path=name, encoding=config.encoding)
-            result = process_text(decoded.text, path=name, config=config, fix=False)[0]
-            source = decoded.text
+            result, source = _check_stdin(config, name)
         except CleanerError as error:
             result = FileResult(name, error=error)
         except Exception as exc:  # report the bug as this input's error

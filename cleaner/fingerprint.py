@@ -21,6 +21,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 import numpy.typing as npt
@@ -127,12 +128,12 @@ class Tokenizer(dict[str, int]):
         self._count.clear()
         self._flat.clear()
         self._tables = None
-        self[self.__missing__("\x00")] = 0  # chunk 0: the unit separator, no words
+        self.__missing__("\x00")  # chunk 0: the unit separator, which holds no words
 
     def __missing__(self, chunk: str) -> int:
         ident = len(self._count)
-        hashes = [] if chunk == "\x00" else WORD_TOKEN_RE.findall(chunk)
-        found = [self.vocabulary[word] for word in hashes if word]
+        tokens = [] if chunk == "\x00" else WORD_TOKEN_RE.findall(chunk)
+        found = [self.vocabulary[word] for word in tokens if word]  # '' is markup
         self._first.append(len(self._flat))
         self._count.append(len(found))
         self._flat.extend(found)
@@ -154,13 +155,13 @@ class Tokenizer(dict[str, int]):
         """Hash the words of each text; `units` gives the index of the text a word is in."""
         if len(self) > self.cap:
             self._reset()
-        if any("\x00" in text for text in texts):
-            texts = [text.replace("\x00", " ") for text in texts]
         joined = _UNIT_BREAK.join(texts)
+        if joined.count("\x00") >= len(texts):  # a text holds a NUL of its own
+            joined = _UNIT_BREAK.join(text.replace("\x00", " ") for text in texts)
         if "<" in joined or ">" in joined:
             joined = _SPANNING_RE.sub(" ", joined)
         chunks = joined.split()
-        ids = np.array(list(map(self.__getitem__, chunks)), dtype=np.int64)
+        ids = np.fromiter(map(self.__getitem__, chunks), dtype=np.int64, count=len(chunks))
         first, count, flat = self.tables()
         counts = count[ids]
         units = np.repeat(np.cumsum(ids == 0), counts)
@@ -170,11 +171,23 @@ class Tokenizer(dict[str, int]):
         index += np.repeat(first[ids] - (ends - counts), counts)
         return Hashed(flat[index], units.astype(np.int64))
 
-    def hash_lines(self, text: str) -> Hashed:
-        """Hash the words of `text`; `units` counts the line breaks before each word."""
+    def hash_lines(self, text: str, *, batch: int = 4096) -> Hashed:
+        """Hash the words of `text`; `units` counts the line breaks before each word.
+
+        Lines go through `batch` at a time, so that the chunk strings of a large text are
+        never all alive at once (a stream's memory is bounded by its window, not its chunks).
+        """
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return self.hash_units(text.split("\n"))
+        lines = text.split("\n")
+        parts = [self.hash_units(lines[k : k + batch]) for k in range(0, len(lines), batch)]
+        if len(parts) == 1:
+            return parts[0]
+        offsets = range(0, len(lines), batch)
+        return Hashed(
+            np.concatenate([part.hashes for part in parts]),
+            np.concatenate([part.units + k for part, k in zip(parts, offsets, strict=True)]),
+        )
 
 
 def word_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -186,6 +199,25 @@ def word_spans(text: str) -> Iterator[tuple[int, int]]:
     for match in WORD_TOKEN_RE.finditer(text):
         if match.group(1) is not None:
             yield match.span(1)
+
+
+def nth_word_span(text: str, index: int) -> tuple[int, int] | None:
+    """Return the span of word `index` of `text` (as `word_spans` counts), None past the end.
+
+    >>> nth_word_span("<i>Hi</i> there [00:01:02] you", 2)
+    (27, 30)
+    """
+    tokens = WORD_TOKEN_RE.findall(text)  # '' for markup
+    if "" in tokens:
+        matches = [k for k, token in enumerate(tokens) if token]
+        if index >= len(matches):
+            return None
+        index = matches[index]
+    if index >= len(tokens):
+        return None
+    # islice skips the matches before it without a Python step for each.
+    match = next(islice(WORD_TOKEN_RE.finditer(text), index, None))
+    return match.span(1)
 
 
 def shingles(hashes: U64) -> U64:

@@ -18,6 +18,7 @@ again back to back is a repetition loop (another rule), not a duplicate passage.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -88,10 +89,12 @@ def chain_seeds(found: Seeds) -> list[_Chain]:
     chains: list[_Chain] = []
     active: list[_Chain] = []
     for later_start, later_end, first_start, first_end, diag in runs:
-        active = [c for c in active if c.later_end >= later_start - GAP]
+        if len(active) > 32:  # chains that ended more than GAP words ago can take no more
+            active = [c for c in active if c.later_end >= later_start - GAP]
         for chain in active:
             if (
-                abs(diag - chain.diagonal) <= DRIFT
+                chain.later_end >= later_start - GAP
+                and abs(diag - chain.diagonal) <= DRIFT
                 and first_start > chain.first_start
                 and later_start > chain.later_start
             ):
@@ -192,13 +195,14 @@ def _exact(hashes: U64, a0: int, a1: int, b0: int, b1: int, low: int, high: int)
 
 def _aligned(hashes: U64, a0: int, a1: int, b0: int, b1: int) -> _Found | None:
     """Keep the best-scoring stretch of the word alignment (+1 a match, -1 an edit)."""
+    # Plain tuples: reading attributes of rapidfuzz's Opcode objects costs more than aligning.
     ops = Levenshtein.opcodes(hashes[a0:a1].tolist(), hashes[b0:b1].tolist())
+    blocks = cast(list[tuple[str, int, int, int, int]], ops.as_list())
     best = (0, -1, -1)  # score, first block, last block
     score, start = 0, 0
-    blocks = list(ops)
-    for k, op in enumerate(blocks):
-        size = max(op.src_end - op.src_start, op.dest_end - op.dest_start)
-        if op.tag == "equal":
+    for k, (tag, src_start, src_end, dest_start, dest_end) in enumerate(blocks):
+        size = max(src_end - src_start, dest_end - dest_start)
+        if tag == "equal":
             if score <= 0:
                 score, start = 0, k
             score += size
@@ -209,13 +213,9 @@ def _aligned(hashes: U64, a0: int, a1: int, b0: int, b1: int) -> _Found | None:
     if best[1] < 0:
         return None
     chosen = blocks[best[1] : best[2] + 1]
-    distance = sum(
-        max(op.src_end - op.src_start, op.dest_end - op.dest_start)
-        for op in chosen
-        if op.tag != "equal"
-    )
-    first = (a0 + chosen[0].src_start, a0 + chosen[-1].src_end)
-    later = (b0 + chosen[0].dest_start, b0 + chosen[-1].dest_end)
+    distance = sum(max(b[2] - b[1], b[4] - b[3]) for b in chosen if b[0] != "equal")
+    first = (a0 + chosen[0][1], a0 + chosen[-1][2])
+    later = (b0 + chosen[0][3], b0 + chosen[-1][4])
     longer = max(first[1] - first[0], later[1] - later[0])
     return first, later, 1.0 - distance / longer
 
@@ -251,19 +251,21 @@ def select(copies: list[Copy], *, keep_last: bool = False) -> list[Copy]:
         return -copy.words, -copy.similarity, tie
 
     chosen: list[Copy] = []
+    if not copies:
+        return chosen
+    # Words taken by the chosen copies, one flag each: an overlap test is then a slice, not a
+    # loop over every copy chosen so far.
+    low = min(min(copy.first[0], copy.later[0]) for copy in copies)
+    high = max(max(copy.first[1], copy.later[1]) for copy in copies)
+    gone_words = np.zeros(high - low, dtype=bool)
+    kept_words = np.zeros(high - low, dtype=bool)
     for copy in sorted(copies, key=rank):
-        gone, stays = removed(copy), kept(copy)
-        if any(
-            _overlap(gone, removed(other))
-            or _overlap(gone, kept(other))
-            or _overlap(stays, removed(other))
-            for other in chosen
-        ):
+        (g0, g1), (k0, k1) = removed(copy), kept(copy)
+        g0, g1, k0, k1 = g0 - low, g1 - low, k0 - low, k1 - low
+        if gone_words[g0:g1].any() or kept_words[g0:g1].any() or gone_words[k0:k1].any():
             continue
+        gone_words[g0:g1] = True
+        kept_words[k0:k1] = True
         chosen.append(copy)
     chosen.sort(key=lambda copy: removed(copy)[0])
     return chosen
-
-
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]

@@ -30,7 +30,9 @@ def line_break_of(text: str) -> str:
 
 
 def _line_start(text: str, offset: int) -> int:
-    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    # Look for a CR only after the last LF: a text without CRs would be scanned to its start.
+    after_lf = text.rfind("\n", 0, offset) + 1
+    return max(after_lf, text.rfind("\r", after_lf, offset) + 1)
 
 
 def _line_end(text: str, offset: int) -> int:

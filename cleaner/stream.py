@@ -9,12 +9,15 @@ the one kept (`keep = "first"`), so nothing already written ever has to be taken
 later copy is dropped when it is recognized. Text is cut at line breaks, so one line longer
 than a chunk is held whole.
 
-Only `duplicate-passage` runs here; the CLI sends a stream through this path for plain text
-when that rule is the only one selected or the input is too large to hold.
+Only `duplicate-passage` runs here; the CLI sends plain text through this path when that rule
+is the only one selected, or when the input is above LARGE_BYTES (64 MB), too large to hold as a
+document: the other rules, whose state is the whole document, do not run on such an input, and
+the CLI says so.
 """
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -29,16 +32,14 @@ from cleaner.engine import FileResult
 from cleaner.errors import DecodeError
 from cleaner.fingerprint import (
     I64,
-    LINE_TOKEN_RE,
     NGRAM,
     U64,
     WINDOW,
-    Vocabulary,
-    hash_tokens,
+    Tokenizer,
+    nth_word_span,
     seeds,
     shingles,
     winnow,
-    word_spans,
 )
 from cleaner.fix import apply_edits
 from cleaner.model import Edit, Finding, Related, Severity
@@ -49,7 +50,8 @@ from cleaner.rules.duplicates import RULE
 HOLD = GAP + NGRAM + WINDOW + MARGIN  # words after the last match that may still extend it
 HEAD_BYTES = 64 * 1024  # what is read to sniff the format
 LARGE_BYTES = 64 * 1024 * 1024  # past this, plain text is streamed whatever the rules
-CHUNK_BYTES = 4 * 1024 * 1024
+CHUNK_BYTES = 2 * 1024 * 1024
+TOKENIZER_CAP = 50_000  # distinct chunks a stream learns before it starts over (~10 MB)
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 
 
@@ -83,11 +85,50 @@ class _Window:
         if cut <= 0:
             return
         self.base += cut
-        self.hashes = self.hashes[cut:]
-        self.lines = self.lines[cut:]
+        # Copies, not views: a view would keep the whole old array alive.
+        self.hashes = self.hashes[cut:].copy()
+        self.lines = self.lines[cut:].copy()
         keep = self.fp_positions >= cut
         self.fp_positions = self.fp_positions[keep] - cut
         self.fp_values = self.fp_values[keep]
+
+
+class _Ranges:
+    """Word ranges sorted by start, with the furthest end so far, for overlap tests by bisection.
+
+    A stream removes thousands of copies within its reach; testing each new one against all
+    of them was the slowest part of a long stream.
+    """
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ranges: list[tuple[int, int]] = []
+        self.reach: list[int] = []  # reach[i]: the largest end among ranges[: i + 1]
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        """Return True when `span` overlaps one of the ranges."""
+        before = bisect.bisect_left(self.starts, span[1])  # ranges that start before it ends
+        return before > 0 and self.reach[before - 1] > span[0]
+
+    def add(self, span: tuple[int, int]) -> None:
+        """Add a range (at the end, nearly always: copies are decided in order)."""
+        at = bisect.bisect_right(self.starts, span[0])
+        self.starts.insert(at, span[0])
+        self.ranges.insert(at, span)
+        self._refresh(at)
+
+    def forget(self, before: int) -> None:
+        """Drop the ranges that end at or before word `before`: nothing later reaches them."""
+        self.ranges = [r for r in self.ranges if r[1] > before]
+        self.starts = [r[0] for r in self.ranges]
+        self._refresh(0)
+
+    def _refresh(self, start: int) -> None:
+        del self.reach[start:]
+        furthest = self.reach[-1] if self.reach else -1
+        for _, end in self.ranges[start:]:
+            furthest = max(furthest, end)
+            self.reach.append(furthest)
 
 
 @dataclass(slots=True)
@@ -98,7 +139,7 @@ class _Stream:
     path: str
     reach: int
     window: _Window = field(default_factory=_Window)
-    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    tokenizer: Tokenizer = field(default_factory=lambda: Tokenizer(cap=TOKENIZER_CAP))
     buffer: str = ""  # text read but not yet written, from absolute offset `buffer_start`
     buffer_start: int = 0
     line_starts: list[int] = field(default_factory=lambda: [0])  # absolute, lines in buffer
@@ -106,7 +147,7 @@ class _Stream:
     lines_read: int = 0  # line breaks read so far
     settled: int = 0  # absolute word index: words before it are no longer a later copy
     edits: list[Edit] = field(default_factory=list)  # absolute offsets, not yet written
-    removed: list[tuple[int, int]] = field(default_factory=list)  # absolute word ranges
+    removed: _Ranges = field(default_factory=lambda: _Ranges())  # later copies, absolute words
 
 
 def stream_fix(
@@ -148,7 +189,7 @@ def _feed(
     state.buffer += text
     breaks = [offset + match.end() for match in _LINE_BREAK_RE.finditer(text)]
     state.line_starts.extend(breaks)
-    hashed = hash_tokens(LINE_TOKEN_RE.findall(text), state.vocabulary)
+    hashed = state.tokenizer.hash_lines(text)
     state.window.extend(hashed.hashes, hashed.units + state.lines_read + 1)
     state.lines_read += len(breaks)
     hold = _detect(state, fix, on_finding, final=final)
@@ -185,7 +226,7 @@ def _detect(
     chosen = [
         copy
         for copy in select(decided)
-        if copy.later[1] <= hold and not any(_overlap(copy.first, r) for r in state.removed)
+        if copy.later[1] <= hold and not state.removed.overlaps(copy.first)
     ]
     for copy in chosen:
         finding = _finding(state, copy)
@@ -194,9 +235,9 @@ def _detect(
         on_finding(finding)
         if fix:
             state.edits.extend(finding.edits)
-        state.removed.append(copy.later)
+        state.removed.add(copy.later)
     state.settled = hold
-    state.removed = [r for r in state.removed if r[1] > window.base]
+    state.removed.forget(window.base)
     window.trim(state.reach, hold - HOLD)
     return hold
 
@@ -205,10 +246,6 @@ def _shift(copy: Copy, base: int) -> Copy:
     first = (copy.first[0] + base, copy.first[1] + base)
     later = (copy.later[0] + base, copy.later[1] + base)
     return Copy(first, later, copy.similarity)
-
-
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
 
 
 def _word_offset(state: _Stream, word: int, *, end: bool) -> int | None:
@@ -226,10 +263,8 @@ def _word_offset(state: _Stream, word: int, *, end: bool) -> int | None:
     stop = state.line_starts[line_index + 1] if line_index + 1 < len(state.line_starts) else None
     relative = line_start - state.buffer_start
     text = state.buffer[relative : None if stop is None else stop - state.buffer_start]
-    for k, span in enumerate(word_spans(text)):
-        if k == index:
-            return line_start + span[1 if end else 0]
-    return None
+    span = nth_word_span(text, index)
+    return None if span is None else line_start + span[1 if end else 0]
 
 
 def _finding(state: _Stream, copy: Copy) -> Finding | None:
@@ -308,35 +343,93 @@ def wants_stream(config: Config, path: str, head: bytes, *, size: int | None = N
     That is plain text (sniffed from its first 64 KB) with `keep = "first"`, when
     `duplicate-passage` is the only rule selected or the input is above LARGE_BYTES.
     """
-    if config.keep != "first" or config.input_format not in (None, "plain"):
-        return False
-    if not config.enabled(RULE):
+    if not can_stream(config):
         return False
     only = config.select == frozenset({RULE})
     if not only and (size is None or size <= LARGE_BYTES):
         return False
-    text = head.decode(config.encoding or "utf-8", errors="ignore")
+    text = head[:HEAD_BYTES].decode(config.encoding or "utf-8", errors="ignore")
     return formats.sniff(path, text) == "plain"
 
 
+def can_stream(config: Config) -> bool:
+    """Return True when the configuration lets plain text stream (keep first, duplicates on)."""
+    if config.keep != "first" or config.input_format not in (None, "plain"):
+        return False
+    return config.enabled(RULE)
+
+
+def stream_note(config: Config, path: str) -> str | None:
+    """Say what a streamed input misses: the rules other than duplicate-passage, if selected."""
+    if config.select == frozenset({RULE}):
+        return None
+    return (
+        f"{path} is plain text above {LARGE_BYTES // 2**20} MB: it was streamed in bounded "
+        f"memory and only {RULE} ran on it (other rules need the whole document; split the "
+        "file or run them with --select to check it in full)"
+    )
+
+
+def read_start(source: BinaryIO, config: Config, path: str) -> tuple[list[bytes], bool]:
+    """Read the start of `source` (in parts); return it and whether the rest should stream.
+
+    Reads the first 64 KB, and when that does not decide, up to LARGE_BYTES: an input that ends
+    before goes whole through the engine (every rule), a longer one streams. Parts, not one
+    buffer, so that the stream can let each go once it is read.
+    """
+    parts = [source.read(HEAD_BYTES)]
+    if wants_stream(config, path, parts[0]) or not can_stream(config):
+        return parts, wants_stream(config, path, parts[0])
+    size = len(parts[0])
+    while size <= LARGE_BYTES:
+        part = source.read(CHUNK_BYTES)
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return parts, wants_stream(config, path, parts[0], size=size)
+
+
 def stream_bytes(
-    head: bytes, rest: BinaryIO, sink: BinaryIO, config: Config, *, path: str, fix: bool
+    head: list[bytes],
+    rest: BinaryIO,
+    sink: BinaryIO | None,
+    config: Config,
+    *,
+    path: str,
+    fix: bool,
 ) -> FileResult:
-    """Stream `head` then `rest` to `sink` (fixed when `fix`); return what was found."""
+    """Stream the parts of `head` (emptied as they are read) then `rest` to `sink`.
+
+    The text is fixed when `fix`, and written nowhere when `sink` is None; findings come back.
+    """
     found: list[Finding] = []
     encoding = config.encoding or "utf-8"
-    bom = codecs.BOM_UTF8 if head.startswith(codecs.BOM_UTF8) and encoding == "utf-8" else b""
+    first = head[0] if head else b""
+    bom = codecs.BOM_UTF8 if first.startswith(codecs.BOM_UTF8) and encoding == "utf-8" else b""
+    if bom:
+        head[0] = first[len(bom) :]
     decoder = codecs.getincrementaldecoder(encoding)()
     encoder = codecs.getincrementalencoder(encoding)()
-    sink.write(bom)
-    read = len(head)
+    if sink is not None:
+        sink.write(bom)
+    read = 0
     written = len(bom)
+
+    def pieces() -> Iterator[bytes]:
+        # The head may be up to LARGE_BYTES: each part is let go once read.
+        head.reverse()
+        while head:
+            yield head.pop()
+        while data := rest.read(CHUNK_BYTES):
+            yield data
 
     def chunks() -> Iterator[str]:
         nonlocal read
         lines = 0
-        data = head[len(bom) :]
-        while True:
+        read = len(bom)
+        for data in _then_empty(pieces()):
+            read += len(data)
             try:
                 yield decoder.decode(data, final=not data)
             except UnicodeDecodeError as exc:
@@ -349,21 +442,27 @@ def stream_bytes(
                     offset=offset,
                 ) from None
             lines += data.count(b"\n")
-            if not data:
-                return
-            data = rest.read(CHUNK_BYTES)
-            read += len(data)
 
     try:
         for piece in stream_fix(chunks(), config, path=path, fix=fix, on_finding=found.append):
-            out = encoder.encode(piece)
-            sink.write(out)
-            written += len(out)
+            if sink is not None:
+                out = encoder.encode(piece)
+                sink.write(out)
+                written += len(out)
     except DecodeError as error:
         return FileResult(path, "plain", tuple(found), error=error)
-    sink.flush()
+    if sink is not None:
+        sink.flush()
+    else:
+        written = read
     applied = tuple(found) if fix else ()
     remaining = () if fix else tuple(found)
     return FileResult(
         path, "plain", remaining, applied, bool(applied), bytes_before=read, bytes_after=written
     )
+
+
+def _then_empty(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """Yield `pieces`, then b"" (which tells the decoder the input is over)."""
+    yield from pieces
+    yield b""

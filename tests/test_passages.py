@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.fingerprint import LINE_TOKEN_RE, Vocabulary, hash_segments, hash_tokens
+from cleaner.fingerprint import (
+    LINE_TOKEN_RE,
+    SEGMENT_TOKEN_RE,
+    Tokenizer,
+    Vocabulary,
+    hash_segments,
+    hash_tokens,
+    nth_word_span,
+    word_spans,
+)
 from cleaner.passages import Copy, find_copies, select
 
 _VOCAB = [f"w{i}" for i in range(3000)]
@@ -133,3 +142,57 @@ def test_planted_copy_is_always_found(seed: int, size: int, gap: int) -> None:
     found = _copies(words)
     assert len(found) == 1
     assert found[0].words >= size
+
+
+def _reference(texts: list[str]) -> list[int]:
+    """Hash the words of each text the slow way: the token regex over each text."""
+    tokens = [t for text in texts for t in [*SEGMENT_TOKEN_RE.findall(text), "\x00"]]
+    return hash_tokens(tokens, Vocabulary()).hashes.tolist()
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["<v Ann Lee>Hi <00:00:01.000><c>there</c> [00:01 --> 00:02] you", "x"],
+        ["a <b", "c> d", "[00:01", "--> 00:02] e"],  # markup never reaches across units
+        ["word,word. (00:01:02) 1:02:03 don't’s it's12:30:45 a<b>c"],
+        ['<font color="red">red</font> <', ">", "x -> y --> [1:2 -> 3:4]"],
+        ["tab\tand\u00a0nbsp\u2028line", "", "\x00 nul \x00"],
+    ],
+)
+def test_bulk_hashing_equals_the_token_regex(texts: list[str]) -> None:
+    bulk = Tokenizer().hash_units(texts)
+    assert bulk.hashes.tolist() == _reference(texts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab1:2.,<>[]()- \t\n'’é\u0301\x00v", max_size=40), max_size=5))
+def test_bulk_hashing_equals_the_token_regex_on_any_text(texts: list[str]) -> None:
+    texts = [text.replace("\x00", " ") for text in texts]
+    tokenizer = Tokenizer()
+    first, second = tokenizer.hash_units(texts), tokenizer.hash_units(texts)  # cached chunks
+    assert first.hashes.tolist() == second.hashes.tolist() == _reference(texts)
+
+
+@pytest.mark.parametrize(
+    ("text", "index", "span"),
+    [
+        ("<i>Hi</i> there [00:01:02] you", 0, (3, 5)),
+        ("<i>Hi</i> there [00:01:02] you", 2, (27, 30)),
+        ("<i>Hi</i> there [00:01:02] you", 3, None),
+        ("plain words only", 1, (6, 11)),
+        ("", 0, None),
+    ],
+)
+def test_nth_word_span(text: str, index: int, span: tuple[int, int] | None) -> None:
+    assert nth_word_span(text, index) == span
+    spans = list(word_spans(text))
+    assert span == (spans[index] if index < len(spans) else None)
+
+
+def test_hash_lines_counts_line_breaks_across_batches() -> None:
+    text = "a\r\nb c\n\nd\re " + "x\n" * 10 + "last"
+    whole = Tokenizer().hash_lines(text)
+    batched = Tokenizer().hash_lines(text, batch=3)
+    assert whole.units.tolist() == batched.units.tolist() == [0, 1, 1, 3, 4, 4, *range(5, 14), 14]
+    assert whole.hashes.tolist() == batched.hashes.tolist()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import itertools
 import random
 import tracemalloc
 from collections.abc import Iterator
@@ -10,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cleaner import Config
+from cleaner import Config, stream
 from cleaner.cli import app
 from cleaner.engine import check_document, fix_document, parse
 from cleaner.model import Finding
@@ -104,3 +106,53 @@ def test_cli_streams_stdin_when_only_duplicates_are_selected() -> None:
     result = CliRunner().invoke(app, ["fix", "--select", "duplicate-passage", "-"], input=source)
     assert result.stdout_bytes == (FIXTURES / "crlf.expected.txt").read_bytes()
     assert result.exit_code == 1
+
+
+def test_cli_check_streams_stdin_when_only_duplicates_are_selected() -> None:
+    source = (FIXTURES / "crlf.txt").read_bytes()
+    args = ["check", "--select", "duplicate-passage", "--format", "jsonl", "-"]
+    result = CliRunner().invoke(app, args, input=source)
+    text = source.decode("utf-8")
+    wanted = check_document(parse(text, path="crlf.txt", config=ONLY), ONLY)
+    assert result.exit_code == 1
+    assert result.stdout.count('"duplicate-passage"') == len(wanted) > 0
+    assert text not in result.stdout  # check writes findings, never the text
+
+
+@pytest.mark.parametrize(
+    ("select", "note", "read"),
+    [
+        (frozenset({"duplicate-passage"}), False, 1_000),  # decided by the first 1,000 bytes
+        (None, True, 101_000),  # every rule: too large to hold, streamed, and the CLI says so
+    ],
+)
+def test_large_stdin_streams(
+    monkeypatch: pytest.MonkeyPatch, select: frozenset[str] | None, note: bool, read: int
+) -> None:
+    monkeypatch.setattr(stream, "LARGE_BYTES", 100_000)
+    monkeypatch.setattr(stream, "HEAD_BYTES", 1_000)
+    monkeypatch.setattr(stream, "CHUNK_BYTES", 20_000)
+    text = "".join(itertools.islice(_input(300_000, 5), 10))
+    config = Config(select=select) if select else Config()
+    parts, decided = stream.read_start(io.BytesIO(text.encode()), config, "big.txt")
+    assert decided
+    assert sum(map(len, parts)) == read
+    assert (stream.stream_note(config, "big.txt") is not None) == note
+
+
+def test_small_stdin_is_read_whole_for_every_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream, "LARGE_BYTES", 100_000)
+    source = (FIXTURES / "seed.txt").read_bytes()
+    parts, decided = stream.read_start(io.BytesIO(source), Config(), "seed.txt")
+    assert not decided
+    assert b"".join(parts) == source
+
+
+def test_stream_bytes_without_sink_reports_findings() -> None:
+    source = (FIXTURES / "seed.txt").read_bytes()
+    result = stream.stream_bytes(
+        [source[:100]], io.BytesIO(source[100:]), None, ONLY, path="seed.txt", fix=False
+    )
+    assert [(f.line, f.end_line) for f in result.findings] == [(104, 203)]
+    assert result.bytes_before == len(source)
+    assert not result.changed

@@ -15,9 +15,11 @@ citations of a summary). Mark spans cover the digits only, not the brackets.
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import accumulate, count
 
 import regex
 
@@ -83,48 +85,52 @@ class _Otter:
     mark: TimeMark | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """A line that becomes a segment, with the Otter speaker line that heads it, if any."""
+# A line that becomes a segment: (block start, line start, line end, the Otter speaker line
+# that heads it, the speaker of the Otter paragraph it continues, whether it is an Otter
+# speaker line with no text under it). A tuple: tens of thousands are made per megabyte.
+_Entry = tuple[int, int, int, _Otter | None, str | None, bool]
 
-    block_start: int
-    line_start: int
-    line_end: int
-    otter: _Otter | None
-    inherited: str | None  # the speaker of the Otter paragraph this line continues
-    header_only: bool  # an Otter speaker line with no text under it
+# The start time paired with each end time of `_LEAD_RE`.
+_START_OF = {"be": "bs", "pe": "ps", "e": "s"}
+# What a line may start with (after spaces) for `_LEAD_RE` to match: tested before the regex.
+_LEAD_FIRST = frozenset("[(0123456789")
 
 
 def parse(text: str) -> Parsed:
     """Read a plain transcript: one segment per non-blank line."""
     problems: list[Problem] = []
     entries: list[_Entry] = []
+    lines: list[str] = []
     otter: _Otter | None = None  # an Otter speaker line still waiting for its text
     speaker: str | None = None  # the Otter speaker of the paragraph being read
-    for line_start, line_end in _lines(text):
-        if not text[line_start:line_end].strip():
+    for line_start, line in _lines(text):
+        if not line or line.isspace():
             speaker = None
             continue
+        line_end = line_start + len(line)
         header = None
-        if text[line_start:line_end].rstrip()[-1:].isdigit():  # cheap test before the regex
+        if line.rstrip()[-1:].isdigit():  # cheap test before the regex
             header = _OTTER_RE.fullmatch(text, line_start, line_end)
         if header is not None:
             if otter is not None:  # a speaker line with no text under it stands alone
-                entries.append(_Entry(otter.start, otter.start, otter.end, otter, None, True))
-            mark = _mark(text, header, ("time",), Role.START, problems)
+                entries.append((otter.start, otter.start, otter.end, otter, None, True))
+                lines.append(text[otter.start : otter.end])
+            mark = _mark(header, "time", Role.START, problems)
             otter = _Otter(line_start, line_end, header["name"].strip(), mark)
             speaker = otter.name
             continue
         block_start = otter.start if otter is not None else line_start
         inherited = speaker if otter is None else None
-        entries.append(_Entry(block_start, line_start, line_end, otter, inherited, False))
+        entries.append((block_start, line_start, line_end, otter, inherited, False))
+        lines.append(line)
         otter = None
     if otter is not None:
-        entries.append(_Entry(otter.start, otter.start, otter.end, otter, None, True))
+        entries.append((otter.start, otter.start, otter.end, otter, None, True))
+        lines.append(text[otter.start : otter.end])
     segments = []
     for index, entry in enumerate(entries):
-        block_end = entries[index + 1].block_start if index + 1 < len(entries) else len(text)
-        segments.append(_segment(text, index, entry, block_end, problems))
+        block_end = entries[index + 1][0] if index + 1 < len(entries) else len(text)
+        segments.append(_segment(text, lines[index], index, entry, block_end, problems))
     problems.sort(key=lambda problem: problem.start)
     return Parsed(tuple(segments), tuple(problems))
 
@@ -141,74 +147,79 @@ def removal_edit(segments: Sequence[Segment], first: int, last: int) -> Edit:
     return Edit(segments[first].block_start, segments[last].block_end, "")
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """Yield (offset, line without its break) for each line of `text`."""
+    if "\r" not in text:
+        # One C-level split; offsets follow from the lengths (each line lost one `\n`).
+        parts = text.split("\n")
+        if not parts[-1]:
+            parts.pop()  # the text ends with a break (or is empty): no line after it
+        starts = map(operator.add, accumulate(map(len, parts), initial=0), count())
+        return zip(starts, parts, strict=False)  # `starts` is endless by one
+    return _split_lines(text)
+
+
+def _split_lines(text: str) -> Iterator[tuple[int, str]]:
     start = 0
     for match in _LINE_BREAK_RE.finditer(text):
-        spans.append((start, match.start()))
+        yield start, text[start : match.start()]
         start = match.end()
     if start < len(text):
-        spans.append((start, len(text)))
-    return spans
+        yield start, text[start:]
 
 
 def _segment(
-    text: str, index: int, entry: _Entry, block_end: int, problems: list[Problem]
+    text: str, line: str, index: int, entry: _Entry, block_end: int, problems: list[Problem]
 ) -> Segment:
+    block_start, line_start, line_end, otter, inherited, header_only = entry
     start: TimeMark | None = None
     end: TimeMark | None = None
-    speaker: str | None = entry.inherited
-    if entry.otter is not None:
-        speaker, start = entry.otter.name, entry.otter.mark
-    pos = entry.line_start
-    if not entry.header_only:
-        lead = _LEAD_RE.match(text, pos, entry.line_end)
-        if lead is not None:
-            start = _mark(text, lead, ("bs", "ps", "s"), Role.START, problems) or start
-            end = _mark(text, lead, ("be", "pe", "e"), Role.END, problems)
-            pos = lead.end()
-        label = _SPEAKER_RE.match(text, pos, entry.line_end)
-        if label is not None:
-            name = next(value for value in label.groups() if value is not None).strip()
-            if name and name not in _NOT_SPEAKERS:
-                speaker = name
-    marks = tuple(
-        mark
-        for match in _INLINE_RE.finditer(text, pos, entry.line_end)
-        if (mark := _mark(text, match, ("b", "p"), Role.INLINE, problems)) is not None
-    )
+    speaker: str | None = inherited
+    if otter is not None:
+        speaker, start = otter.name, otter.mark
+    pos = line_start
+    if not header_only:
+        if line.lstrip(" \t")[:1] in _LEAD_FIRST:
+            lead = _LEAD_RE.match(text, pos, line_end)
+            if lead is not None:
+                # The groups are not nested, so the last one matched is the end time if any.
+                last = lead.lastgroup
+                first = _START_OF.get(last, last) if last is not None else None
+                start = _mark(lead, first, Role.START, problems) or start
+                end = _mark(lead, last, Role.END, problems) if last in _START_OF else None
+                pos = lead.end()
+        if ":" in line:  # every speaker label has one
+            label = _SPEAKER_RE.match(text, pos, line_end)
+            if label is not None:
+                name = label.group(label.lastgroup or 0).strip()  # one group per alternative
+                if name and name not in _NOT_SPEAKERS:
+                    speaker = name
+    marks: tuple[TimeMark, ...] = ()
+    if text.find("[", pos, line_end) >= 0 or text.find("(", pos, line_end) >= 0:
+        marks = tuple(
+            mark
+            for match in _INLINE_RE.finditer(text, pos, line_end)
+            if (mark := _mark(match, match.lastgroup, Role.INLINE, problems)) is not None
+        )
     return Segment(
-        index=index,
-        text=text[entry.line_start : entry.line_end],
-        text_start=entry.line_start,
-        text_end=entry.line_end,
-        block_start=entry.block_start,
-        block_end=block_end,
-        start=start,
-        end=end,
-        speaker=speaker,
-        marks=marks,
+        index, line, line_start, line_end, block_start, block_end, start, end, speaker, marks
     )
 
 
 def _mark(
-    text: str,
-    match: re.Match[str] | regex.Match[str],
-    groups: tuple[str, ...],
-    role: Role,
-    problems: list[Problem],
+    match: re.Match[str] | regex.Match[str], group: str | None, role: Role, problems: list[Problem]
 ) -> TimeMark | None:
-    """Read the first matched group among `groups` as a time; report it if out of range."""
-    for group in groups:
-        value = match.group(group)
-        if value is None:
-            continue
-        clock = parse_clock(value)
-        if clock is None:
-            return None
-        start, end = match.span(group)
-        if clock.problem is not None:
-            message = f"timestamp {value} is invalid: {clock.problem}"
-            problems.append(Problem("timestamp-invalid", message, start, end))
-        return TimeMark(clock.ms, start, end, role, clock.problem)
-    return None
+    """Read `group` of `match` as a time; report it if out of range."""
+    if group is None:
+        return None
+    value = match.group(group)
+    if value is None:
+        return None
+    clock = parse_clock(value)
+    if clock is None:
+        return None
+    start, end = match.span(group)
+    if clock.problem is not None:
+        message = f"timestamp {value} is invalid: {clock.problem}"
+        problems.append(Problem("timestamp-invalid", message, start, end))
+    return TimeMark(clock.ms, start, end, role, clock.problem)

@@ -9,7 +9,7 @@ import numpy as np
 
 from cleaner import formats
 from cleaner.config import Config
-from cleaner.fingerprint import I64, Vocabulary, hash_segments, word_spans
+from cleaner.fingerprint import I64, Tokenizer, nth_word_span
 from cleaner.model import Document, Finding, Segment, Severity
 from cleaner.passages import Copy, find_copies, select
 from cleaner.removal import plain_edits, segment_edits
@@ -51,7 +51,7 @@ RULES = (
 )
 
 # Hashes are stable (blake2b of the word key), so one cache serves every document.
-_VOCABULARY = Vocabulary()
+_TOKENIZER = Tokenizer()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,7 @@ def check(doc: Document, config: Config) -> Iterator[Finding]:
     """Report the later copy of each duplicated passage (or the earlier, with keep=last)."""
     if not config.enabled(RULE) or not doc.segments:
         return
-    hashed = hash_segments([segment.text for segment in doc.segments], _VOCABULARY)
+    hashed = _TOKENIZER.hash_units([segment.text for segment in doc.segments])
     copies = find_copies(
         hashed.hashes, min_words=config.min_words, min_similarity=config.min_similarity
     )
@@ -124,7 +124,7 @@ def _span(segments: tuple[Segment, ...], words: _WordMap, run: tuple[int, int]) 
 
 
 def _nth_span(text: str, index: int) -> tuple[int, int]:
-    for k, span in enumerate(word_spans(text)):
-        if k == index:
-            return span
-    raise IndexError(f"word {index} not found in segment text")
+    span = nth_word_span(text, index)
+    if span is None:
+        raise IndexError(f"word {index} not found in segment text")
+    return span
