@@ -172,7 +172,7 @@ def process_entry(
             if options.out_dir is not None:
                 write_copy(options.out_dir, mirror_path(entry.path, options.out_dir), data)
             elif changed and options.in_place:
-                write_atomic(entry.path, data)
+                write_atomic(entry.path, data, follow_symlinks=True)  # keep the user's link
             keep = options.keep_text
             result = FileResult(
                 name,

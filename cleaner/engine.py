@@ -128,7 +128,7 @@ def process_file(
             data = encode(fixed, decoded)
             after = len(data)
             if write:
-                write_atomic(path, data)
+                write_atomic(path, data, follow_symlinks=True)
         return replace(result, bytes_before=before, bytes_after=after)
     except CleanerError as error:
         return FileResult(name, error=error)

@@ -40,5 +40,9 @@ class WriteError(CleanerError):
     """A fixed file could not be written; the original is left as it was."""
 
 
+class EncodeError(WriteError):
+    """Fixed text holds a character the file's own encoding cannot write; nothing is written."""
+
+
 class InternalError(CleanerError):
     """A bug in the cleaner met while processing a file; the file is left untouched."""

@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleaner.errors import DecodeError, InputError, WriteError
+from cleaner.errors import DecodeError, EncodeError, InputError, WriteError
 
 # Longest first: the UTF-32 LE BOM starts with the UTF-16 LE one.
 _BOMS = (
@@ -26,6 +26,10 @@ _BOMS = (
 
 _BINARY_SNIFF_BYTES = 8192
 
+# Codecs that write a BOM of their own when encoding: without a BOM in the file (one would have
+# been found above), they would add one on writing back. Read as the BOM-less codec instead.
+_NO_BOM_CODECS = {"utf-16": "utf-16-le", "utf-32": "utf-32-le", "utf-8-sig": "utf-8"}
+
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
@@ -34,6 +38,7 @@ class Decoded:
     text: str
     encoding: str
     bom: bytes
+    path: str | None = None  # named in errors met when writing back
 
 
 def decode(data: bytes, *, path: str | None = None, encoding: str | None = None) -> Decoded:
@@ -49,6 +54,8 @@ def decode(data: bytes, *, path: str | None = None, encoding: str | None = None)
             bom, detected = mark, name
             break
     detected = detected or "utf-8"
+    if not bom and encoding is not None:
+        detected = _codec_name(encoding, path)
     body = data[len(bom) :]
     if not bom and encoding is None and b"\x00" in body[:_BINARY_SNIFF_BYTES]:
         offset = body.index(b"\x00")
@@ -72,14 +79,60 @@ def decode(data: bytes, *, path: str | None = None, encoding: str | None = None)
             line=line,
             offset=offset,
         ) from None
+    except UnicodeError as exc:  # codecs such as `undefined` refuse every input
+        raise InputError(f"cannot decode as {detected}: {exc}", path=path) from None
+    if encoding is not None and not bom and _encode_or_none(text, detected) != body:
+        # Codecs such as unicode_escape read bytes they would write differently: fixing would
+        # change bytes outside every edit, so such a codec is refused before anything is done.
+        raise InputError(
+            f"the encoding {encoding!r} does not read this file back byte for byte; "
+            "pass the file's real encoding with --encoding",
+            path=path,
+        )
+    return Decoded(text, detected, bom, path)
+
+
+def _codec_name(encoding: str, path: str | None) -> str:
+    """Return the codec to read `encoding` with; raise InputError for an unknown or binary one."""
+    try:
+        name = codecs.lookup(encoding).name
+        # Binary codecs (base64, zlib) are refused here with a LookupError; an empty input would
+        # not reach the check, so four bytes every text codec can take or reject go through.
+        b"\n\n\n\n".decode(name)
     except LookupError:
-        raise InputError(f"unknown encoding {detected!r}", path=path) from None
-    return Decoded(text, detected, bom)
+        raise InputError(
+            f"unknown text encoding {encoding!r}; pass one such as utf-8, latin-1 or cp1252",
+            path=path,
+        ) from None
+    except UnicodeError:
+        pass  # `undefined` and the like: reported when decoding
+    return _NO_BOM_CODECS.get(name, name)
 
 
-def encode(text: str, decoded: Decoded) -> bytes:
-    """Encode `text` the way the source was encoded (same codec, same BOM)."""
-    return decoded.bom + text.encode(decoded.encoding)
+def _encode_or_none(text: str, codec: str) -> bytes | None:
+    try:
+        return text.encode(codec)
+    except UnicodeError:
+        return None
+
+
+def encode(text: str, decoded: Decoded, *, path: str | None = None) -> bytes:
+    """Encode `text` the way the source was encoded (same codec, same BOM).
+
+    Raise EncodeError when a fix brought in a character the file's encoding cannot hold (a
+    glossary spelling with an accent in an ASCII file): the original is then left as it was.
+    """
+    try:
+        return decoded.bom + text.encode(decoded.encoding)
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        raise EncodeError(
+            f"the fixed text has {text[exc.start : exc.end]!r} at line {line}, which "
+            f"{decoded.encoding} cannot hold; the original is unchanged (convert the file to "
+            "UTF-8, or fix this spot by hand)",
+            path=path or decoded.path,
+            line=line,
+        ) from None
 
 
 def read_bytes(path: Path) -> bytes:
@@ -102,12 +155,22 @@ def read_file(path: Path, *, encoding: str | None = None) -> Decoded:
     return decode(read_bytes(path), path=str(path), encoding=encoding)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, follow_symlinks: bool = False) -> None:
     """Replace `path` with `data` all at once: a temp file in the same folder, then rename.
 
     A crash at any moment leaves either the old file or the new one, never a mix, and the
-    file's permission bits are kept.
+    file's permission bits are kept. With `follow_symlinks` (fixing in place), a link is kept
+    and the file it points to is replaced; without, a link at `path` is itself replaced, so a
+    copy never lands where a planted link points.
     """
+    if follow_symlinks and path.is_symlink():
+        try:
+            path = path.resolve(strict=True)
+        except OSError as exc:
+            raise WriteError(
+                f"cannot follow the symbolic link ({exc.strerror or exc}); nothing was written",
+                path=str(path),
+            ) from None
     folder = path.parent
     try:
         mode = path.stat().st_mode & 0o7777
