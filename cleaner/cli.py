@@ -106,6 +106,10 @@ ContextOpt = Annotated[
 ExplainOpt = Annotated[
     bool, typer.Option("--explain", help="List each applied edit with its rule and reason.")
 ]
+MaxLineOpt = Annotated[
+    int | None,
+    typer.Option("--max-line-length", min=1, help="Refuse lines longer than this (4 MiB)."),
+]
 StdinNameOpt = Annotated[
     str | None, typer.Option("--stdin-filename", help="Name for `-` in reports and sniffing.")
 ]
@@ -272,6 +276,7 @@ def check(
     overlap_tolerance: OverlapToleranceOpt = None,
     no_inline_timestamps: NoInlineTimestampsOpt = False,
     no_timestamps_for: NoTimestampsForOpt = None,
+    max_line_length: MaxLineOpt = None,
     jobs: JobsOpt = None,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
@@ -294,6 +299,7 @@ def check(
         overlap_tolerance_ms=overlap_tolerance,
         inline_timestamps=False if no_inline_timestamps else None,
         timestamp_formats=no_timestamps_for,
+        max_line_length=max_line_length,
         include=tuple(include) if include else None,
         exclude=tuple(exclude) if exclude else None,
         cross_file=False if no_cross_file else None,
@@ -352,6 +358,7 @@ def fix(
     overlap_tolerance: OverlapToleranceOpt = None,
     no_inline_timestamps: NoInlineTimestampsOpt = False,
     no_timestamps_for: NoTimestampsForOpt = None,
+    max_line_length: MaxLineOpt = None,
     jobs: JobsOpt = None,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
@@ -375,6 +382,7 @@ def fix(
         overlap_tolerance_ms=overlap_tolerance,
         inline_timestamps=False if no_inline_timestamps else None,
         timestamp_formats=no_timestamps_for,
+        max_line_length=max_line_length,
         unsafe_fixes=unsafe_fixes or None,
         include=tuple(include) if include else None,
         exclude=tuple(exclude) if exclude else None,

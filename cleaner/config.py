@@ -26,6 +26,8 @@ class Config:
     unsafe_fixes: bool = False
     input_format: str | None = None
     encoding: str | None = None
+    # Longer lines are refused (not transcript text, and every rule would hold them whole).
+    max_line_length: int = 4 * 1024 * 1024
     # duplicates
     keep: Keep = "first"
     min_words: int = 40

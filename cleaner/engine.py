@@ -10,12 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from cleaner import formats
 from cleaner.config import Config
-from cleaner.errors import CleanerError, InternalError
+from cleaner.errors import CleanerError, InputError, InternalError
 from cleaner.files import encode, read_file, write_atomic
 from cleaner.fix import apply_fixes, select_fixes
-from cleaner.model import Document, Finding
+from cleaner.model import Document, Finding, LineIndex
 from cleaner.rules import checkers
 
 # Each pass re-checks the fixed text; conflicting fixes settle in a few passes, and a rule
@@ -27,8 +29,27 @@ def parse(text: str, *, path: str = "<text>", config: Config | None = None) -> D
     """Read `text` with the configured or sniffed format into a Document."""
     config = config or Config()
     name = config.input_format or formats.sniff(path, text)
+    if name != "json":  # minified JSON is one long line by design
+        _refuse_long_lines(text, path, config.max_line_length)
     parsed = formats.reader(name).parse(text)
     return Document(path, text, name, parsed.segments, problems=parsed.problems)
+
+
+def _refuse_long_lines(text: str, path: str, limit: int) -> None:
+    """Raise InputError for a line longer than `limit` characters, naming it."""
+    if len(text) <= limit:
+        return  # no line can be longer than the text: the common case costs nothing
+    starts = np.array((*LineIndex.of(text).starts, len(text)), dtype=np.int64)
+    lengths = np.diff(starts)
+    longest = int(lengths.argmax())
+    if lengths[longest] > limit:
+        raise InputError(
+            f"line {longest + 1} is {int(lengths[longest]):,} characters long (the limit is "
+            f"{limit:,}): not transcript text as it stands; nothing was changed. Split the "
+            "line, or raise the limit with --max-line-length",
+            path=path,
+            line=longest + 1,
+        )
 
 
 def check_document(doc: Document, config: Config) -> list[Finding]:

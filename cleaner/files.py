@@ -55,7 +55,7 @@ def decode(data: bytes, *, path: str | None = None, encoding: str | None = None)
             break
     detected = detected or "utf-8"
     if not bom and encoding is not None:
-        detected = _codec_name(encoding, path)
+        detected = text_codec(encoding, path)
     body = data[len(bom) :]
     if not bom and encoding is None and b"\x00" in body[:_BINARY_SNIFF_BYTES]:
         offset = body.index(b"\x00")
@@ -92,7 +92,7 @@ def decode(data: bytes, *, path: str | None = None, encoding: str | None = None)
     return Decoded(text, detected, bom, path)
 
 
-def _codec_name(encoding: str, path: str | None) -> str:
+def text_codec(encoding: str, path: str | None) -> str:
     """Return the codec to read `encoding` with; raise InputError for an unknown or binary one."""
     try:
         name = codecs.lookup(encoding).name

@@ -29,7 +29,8 @@ import numpy as np
 from cleaner import formats
 from cleaner.config import Config
 from cleaner.engine import FileResult
-from cleaner.errors import DecodeError
+from cleaner.errors import CleanerError, DecodeError
+from cleaner.files import text_codec
 from cleaner.fingerprint import (
     I64,
     NGRAM,
@@ -348,7 +349,12 @@ def wants_stream(config: Config, path: str, head: bytes, *, size: int | None = N
     only = config.select == frozenset({RULE})
     if not only and (size is None or size <= LARGE_BYTES):
         return False
-    text = head[:HEAD_BYTES].decode(config.encoding or "utf-8", errors="ignore")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False  # UTF-16/32 with a BOM: the whole-file path reads and writes it back
+    try:
+        text = head[:HEAD_BYTES].decode(config.encoding or "utf-8", errors="ignore")
+    except LookupError:
+        return False  # an unknown encoding: the whole-file path reports it with the file name
     return formats.sniff(path, text) == "plain"
 
 
@@ -404,7 +410,13 @@ def stream_bytes(
     The text is fixed when `fix`, and written nowhere when `sink` is None; findings come back.
     """
     found: list[Finding] = []
-    encoding = config.encoding or "utf-8"
+    try:
+        encoding = text_codec(config.encoding or "utf-8", path)
+    except CleanerError as error:
+        if sink is not None:  # nothing lost: what came in goes out unchanged
+            for part in (*head, *iter(lambda: rest.read(CHUNK_BYTES), b"")):
+                sink.write(part)
+        return FileResult(path, "plain", error=error)
     first = head[0] if head else b""
     bom = codecs.BOM_UTF8 if first.startswith(codecs.BOM_UTF8) and encoding == "utf-8" else b""
     if bom:
@@ -432,13 +444,15 @@ def stream_bytes(
             read += len(data)
             try:
                 yield decoder.decode(data, final=not data)
-            except UnicodeDecodeError as exc:
-                offset = read - len(data) + exc.start
+            except UnicodeError as exc:
+                # UnicodeDecodeError says where; other codec errors (a BOM-less utf-16 stream
+                # of odd length) point at the chunk.
+                offset = read - len(data) + getattr(exc, "start", 0)
                 raise DecodeError(
                     f"invalid {encoding} at byte offset {offset}; the text before it was "
                     "written out, pass --encoding if the input is in another encoding",
                     path=path,
-                    line=lines + data.count(b"\n", 0, exc.start) + 1,
+                    line=lines + data.count(b"\n", 0, getattr(exc, "start", 0)) + 1,
                     offset=offset,
                 ) from None
             lines += data.count(b"\n")
