@@ -20,14 +20,14 @@ import typer
 from cleaner import __version__, batch
 from cleaner.config import Config, find_config, load_config
 from cleaner.discover import discover
-from cleaner.engine import FileResult, internal_error, process_text
+from cleaner.engine import FileResult
 from cleaner.errors import CleanerError
-from cleaner.files import decode, encode, read_bytes, read_file
+from cleaner.files import read_file
 from cleaner.formats import FORMAT_NAMES
 from cleaner.glossary import load as load_glossary
+from cleaner.pipes import check_stream, clean_files, fix_stream
 from cleaner.report import FORMATS, Reporter
 from cleaner.rules import all_rules
-from cleaner.stream import read_start, stream_bytes, stream_note
 
 app = typer.Typer(
     name="cleaner",
@@ -192,61 +192,6 @@ def _color(choice: str) -> bool | None:
     return True if choice == "always" else None
 
 
-def _run_to_stdout(config: Config, name: str, data: bytes, *, fix: bool) -> FileResult:
-    """Process bytes from stdin or a file and write the (cleaned) text to stdout."""
-    try:
-        decoded = decode(data, path=name, encoding=config.encoding)
-    except CleanerError as error:
-        # Nothing lost: what came in goes out unchanged, and the error is reported.
-        sys.stdout.buffer.write(data)
-        return FileResult(name, error=error)
-    try:
-        result, fixed = process_text(decoded.text, path=name, config=config, fix=fix)
-        cleaned = encode(fixed, decoded)
-    except CleanerError as error:  # a fix the encoding cannot hold: pass the input through
-        sys.stdout.buffer.write(data)
-        return FileResult(name, error=error)
-    except Exception as exc:  # pass the input through unchanged, report the bug
-        sys.stdout.buffer.write(data)
-        return FileResult(name, error=internal_error(name, exc))
-    sys.stdout.buffer.write(cleaned)
-    sys.stdout.flush()
-    return result
-
-
-def _stdin_to_stdout(config: Config, name: str) -> FileResult:
-    """Fix stdin to stdout; plain text streams (duplicates alone, or above 64 MB)."""
-    head, streamed = read_start(sys.stdin.buffer, config, name)
-    if streamed:
-        _warn_streamed(config, name)
-        return stream_bytes(head, sys.stdin.buffer, sys.stdout.buffer, config, path=name, fix=True)
-    return _run_to_stdout(config, name, b"".join([*head, sys.stdin.buffer.read()]), fix=True)
-
-
-def _check_stdin(config: Config, name: str) -> tuple[FileResult, str | None]:
-    """Check stdin; plain text streams (duplicates alone, or above 64 MB), nothing is kept."""
-    head, streamed = read_start(sys.stdin.buffer, config, name)
-    if streamed:
-        _warn_streamed(config, name)
-        return stream_bytes(head, sys.stdin.buffer, None, config, path=name, fix=False), None
-    data = b"".join([*head, sys.stdin.buffer.read()])
-    decoded = decode(data, path=name, encoding=config.encoding)
-    return process_text(decoded.text, path=name, config=config, fix=False)[0], decoded.text
-
-
-def _warn_streamed(config: Config, name: str) -> None:
-    note = stream_note(config, name)
-    if note is not None:
-        typer.echo(f"note: {note}", err=True)
-
-
-def _read_path(raw: str) -> tuple[bytes | None, FileResult | None]:
-    try:
-        return read_bytes(Path(raw)), None
-    except CleanerError as error:
-        return None, FileResult(raw, error=error)
-
-
 def _exit_code(results: list[FileResult], *, exit_zero: bool) -> int:
     if any(r.error for r in results):
         return EXIT_ERROR
@@ -257,6 +202,7 @@ def _exit_code(results: list[FileResult], *, exit_zero: bool) -> int:
 
 @app.command()
 def check(
+    ctx: typer.Context,
     paths: PathsArg,
     output_format: FormatOpt = None,
     input_format: InputFormatOpt = None,
@@ -284,26 +230,7 @@ def check(
     no_cross_file: NoCrossFileOpt = False,
 ) -> None:
     """Report findings; change nothing. Folders are searched for transcripts."""
-    config = _config_or_exit(
-        config_path,
-        input_format=input_format,
-        encoding=encoding,
-        select=select,
-        ignore=ignore,
-        keep=keep,
-        min_words=min_words,
-        min_similarity=min_similarity,
-        glossary_files=glossary,
-        builtin_glossary=False if no_builtin_glossary else None,
-        timestamp_tolerance_ms=timestamp_tolerance,
-        overlap_tolerance_ms=overlap_tolerance,
-        inline_timestamps=False if no_inline_timestamps else None,
-        timestamp_formats=no_timestamps_for,
-        max_line_length=max_line_length,
-        include=tuple(include) if include else None,
-        exclude=tuple(exclude) if exclude else None,
-        cross_file=False if no_cross_file else None,
-    )
+    config = _config_from(ctx)
     reporter = Reporter(
         _output_format(output_format), out=sys.stdout, err=sys.stderr, color=_color(color)
     )
@@ -311,12 +238,8 @@ def check(
     for _ in [raw for raw in paths if raw == "-"]:
         name = stdin_filename or "<stdin>"
         source: str | None = None
-        try:
-            result, source = _check_stdin(config, name)
-        except CleanerError as error:
-            result = FileResult(name, error=error)
-        except Exception as exc:  # report the bug as this input's error
-            result = FileResult(name, error=internal_error(name, exc))
+        result, source, note = check_stream(sys.stdin.buffer, config, name=name)
+        _note(note)
         _report(reporter, result, source)
         results.append(result)
     files = [raw for raw in paths if raw != "-"]
@@ -329,6 +252,7 @@ def check(
 
 @app.command()
 def fix(
+    ctx: typer.Context,
     paths: PathsArg,
     diff: Annotated[bool, typer.Option("--diff", help="Show the changes; write nothing.")] = False,
     full_diff: FullDiffOpt = False,
@@ -367,27 +291,7 @@ def fix(
     no_cross_file: NoCrossFileOpt = False,
 ) -> None:
     """Apply safe fixes in place (atomically), or show them with --diff, or copy with --out."""
-    config = _config_or_exit(
-        config_path,
-        input_format=input_format,
-        encoding=encoding,
-        select=select,
-        ignore=ignore,
-        keep=keep,
-        min_words=min_words,
-        min_similarity=min_similarity,
-        glossary_files=glossary,
-        builtin_glossary=False if no_builtin_glossary else None,
-        timestamp_tolerance_ms=timestamp_tolerance,
-        overlap_tolerance_ms=overlap_tolerance,
-        inline_timestamps=False if no_inline_timestamps else None,
-        timestamp_formats=no_timestamps_for,
-        max_line_length=max_line_length,
-        unsafe_fixes=unsafe_fixes or None,
-        include=tuple(include) if include else None,
-        exclude=tuple(exclude) if exclude else None,
-        cross_file=False if no_cross_file else None,
-    )
+    config = _config_from(ctx)
     if out is not None and (stdout or diff or full_diff):
         typer.echo("error: --out writes files; it cannot go with --stdout or --diff", err=True)
         raise typer.Exit(EXIT_ERROR)
@@ -404,10 +308,14 @@ def fix(
         fix=True, in_place=not diff, keep_text=diff, out_dir=out, jobs=jobs or 0
     )
     stream: Iterator[FileResult] = (
-        _stdout_results(files, config) if stdout else _batch(files, config, options, reporter)
+        clean_files(files, sys.stdout.buffer, config)
+        if stdout
+        else _batch(files, config, options, reporter)
     )
     if "-" in paths:
-        stdin_result = _stdin_to_stdout(config, stdin_filename or "<stdin>")
+        name = stdin_filename or "<stdin>"
+        stdin_result, note = fix_stream(sys.stdin.buffer, sys.stdout.buffer, config, name=name)
+        _note(note)
         stream = itertools.chain([stdin_result], stream)
     for result in stream:
         if diff and result.error is None:
@@ -466,14 +374,9 @@ def _size(path: Path) -> int:
         return 0  # reported as an error when read
 
 
-def _stdout_results(raws: list[str], config: Config) -> Iterator[FileResult]:
-    """Clean each file to stdout, one after another (the output is one stream)."""
-    for entry in discover(raws, include=config.include, exclude=config.exclude):
-        if entry.error is not None:
-            yield FileResult(str(entry.path), error=entry.error)
-            continue
-        data, failed = _read_path(str(entry.path))
-        yield failed or _run_to_stdout(config, str(entry.path), data or b"", fix=True)
+def _note(note: str | None) -> None:
+    if note is not None:
+        typer.echo(f"note: {note}", err=True)
 
 
 def _finish(
@@ -509,9 +412,38 @@ def _report(reporter: Reporter, result: FileResult, source: str | None = None) -
         reporter.findings(result, source=source)
 
 
-def _config_or_exit(config_path: Path | None, **flags: Any) -> Config:
+# Command-line parameters that set a Config field of another name (the rest share names).
+_FIELD_OF_PARAM = {
+    "glossary": "glossary_files",
+    "timestamp_tolerance": "timestamp_tolerance_ms",
+    "overlap_tolerance": "overlap_tolerance_ms",
+    "no_timestamps_for": "timestamp_formats",
+}
+# Flags that turn a setting off (`--no-cross-file`) or on (`--unsafe-fixes`) when given.
+_SWITCHES = {
+    "no_builtin_glossary": ("builtin_glossary", False),
+    "no_inline_timestamps": ("inline_timestamps", False),
+    "no_cross_file": ("cross_file", False),
+    "unsafe_fixes": ("unsafe_fixes", True),
+}
+_CONFIG_FIELDS = frozenset(f.name for f in dataclasses.fields(Config))
+
+
+def _config_from(ctx: typer.Context) -> Config:
+    """Build the configuration from the command's parameters; exit 2 on a bad setting."""
+    flags: dict[str, Any] = {}
+    for param, value in ctx.params.items():
+        if param in _SWITCHES:
+            field, setting = _SWITCHES[param]
+            if value:
+                flags[field] = setting
+            continue
+        field = _FIELD_OF_PARAM.get(param, param)
+        # A repeatable option not given arrives empty: the configuration file's setting stays.
+        if field in _CONFIG_FIELDS and value is not None and value not in ((), []):
+            flags[field] = tuple(value) if field in ("include", "exclude") else value
     try:
-        return _build_config(config_path, **flags)
+        return _build_config(ctx.params.get("config_path"), **flags)
     except CleanerError as error:
         typer.echo(f"error: {error.describe()}", err=True)
         raise typer.Exit(EXIT_ERROR) from None

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cleaner import Config, stream
+from cleaner import Config, pipes
 from cleaner.cli import app
 from cleaner.engine import check_document, fix_document, parse
 from cleaner.model import Finding
@@ -129,28 +129,28 @@ def test_cli_check_streams_stdin_when_only_duplicates_are_selected() -> None:
 def test_large_stdin_streams(
     monkeypatch: pytest.MonkeyPatch, select: frozenset[str] | None, note: bool, read: int
 ) -> None:
-    monkeypatch.setattr(stream, "LARGE_BYTES", 100_000)
-    monkeypatch.setattr(stream, "HEAD_BYTES", 1_000)
-    monkeypatch.setattr(stream, "CHUNK_BYTES", 20_000)
+    monkeypatch.setattr(pipes, "LARGE_BYTES", 100_000)
+    monkeypatch.setattr(pipes, "HEAD_BYTES", 1_000)
+    monkeypatch.setattr(pipes, "CHUNK_BYTES", 20_000)
     text = "".join(itertools.islice(_input(300_000, 5), 10))
     config = Config(select=select) if select else Config()
-    parts, decided = stream.read_start(io.BytesIO(text.encode()), config, "big.txt")
+    parts, decided = pipes.read_start(io.BytesIO(text.encode()), config, "big.txt")
     assert decided
     assert sum(map(len, parts)) == read
-    assert (stream.stream_note(config, "big.txt") is not None) == note
+    assert (pipes.stream_note(config, "big.txt") is not None) == note
 
 
 def test_small_stdin_is_read_whole_for_every_rule(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(stream, "LARGE_BYTES", 100_000)
+    monkeypatch.setattr(pipes, "LARGE_BYTES", 100_000)
     source = (FIXTURES / "seed.txt").read_bytes()
-    parts, decided = stream.read_start(io.BytesIO(source), Config(), "seed.txt")
+    parts, decided = pipes.read_start(io.BytesIO(source), Config(), "seed.txt")
     assert not decided
     assert b"".join(parts) == source
 
 
 def test_stream_bytes_without_sink_reports_findings() -> None:
     source = (FIXTURES / "seed.txt").read_bytes()
-    result = stream.stream_bytes(
+    result = pipes.stream_bytes(
         [source[:100]], io.BytesIO(source[100:]), None, ONLY, path="seed.txt", fix=False
     )
     assert [(f.line, f.end_line) for f in result.findings] == [(104, 203)]
