@@ -217,6 +217,8 @@ MARGIN = 5.0
 MIN_TERM_CHARS = 6  # shorter terms have too many ordinary neighbours
 MIN_PHRASE_CHARS = 8  # likewise for phrases of several words ("you tube" is too close to prose)
 _ROW_BLOCK = 2048  # rows per cdist call, to bound the score matrix
+_PIECE_CHARS = 1 << 20  # the vocabulary is counted a piece of text at a time
+_PLAIN, _SHARED, _BREAK = 0, 1, 2  # kinds of vocabulary tokens
 # Words as the vocabulary sees them (folded text), and, for phrases, the tokens that end a run:
 # any punctuation, and a blank line.
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
@@ -300,26 +302,61 @@ def _plural(gram: str, key: str) -> bool:
 
 def _vocabulary(folded: str, by_size: dict[int, list[Choice]]) -> dict[int, Counter[str]]:
     """Return n -> distinct n-grams; phrases only where they share a word with a choice."""
-    vocabulary: dict[int, Counter[str]] = {1: Counter(_WORD_RE.findall(folded))}
     longest = max(by_size)
     if longest == 1:
-        return vocabulary
+        return {1: Counter(_WORD_RE.findall(folded))}
     shared = {
         word for size, group in by_size.items() if size > 1 for c in group for word in c.key.split()
     }
-    run: list[str] = []
-    since_shared = longest  # tokens since the last shared word; phrases need one
-    for token in _TOKEN_RE.findall(folded):
-        if not token[0].isalnum():
-            run, since_shared = [], longest  # punctuation or a blank line ends the run
-            continue
-        run.append(token)
-        if len(run) > longest:
-            del run[0]
-        since_shared = 0 if token in shared else since_shared + 1
-        if since_shared >= longest:
-            continue
-        for size in range(2, len(run) + 1):
-            if size > since_shared:
-                vocabulary.setdefault(size, Counter())[" ".join(run[-size:])] += 1
+    vocabulary: dict[int, Counter[str]] = {1: Counter()}
+    start = 0
+    while start < len(folded):
+        # Pieces end after a full stop: a token and a phrase both end there, so each piece
+        # counts alone; a megabyte at a time keeps the token lists small (and fast).
+        stop = folded.find(".", start + _PIECE_CHARS) + 1 or len(folded)
+        _count(_TOKEN_RE.findall(folded, start, stop), shared, longest, vocabulary)
+        start = stop
     return vocabulary
+
+
+def _count(
+    tokens: list[str], shared: set[str], longest: int, vocabulary: dict[int, Counter[str]]
+) -> None:
+    """Add the words of `tokens` and their phrases (up to `longest` words) to `vocabulary`."""
+    # Python work per distinct token only; runs and shared words are found with numpy.
+    first: dict[str, int] = {}
+    spelled = numpy.fromiter(
+        map(first.setdefault, tokens, itertools.count()), dtype=numpy.int64, count=len(tokens)
+    )
+    kind_of = numpy.zeros(max(len(tokens), 1), dtype=numpy.int8)
+    kind_of[numpy.fromiter(first.values(), dtype=numpy.int64, count=len(first))] = [
+        _BREAK if not token[0].isalnum() else _SHARED if token in shared else _PLAIN
+        for token in first
+    ]
+    kinds = kind_of[spelled]
+    # Words are the same whether found alone or among punctuation: count them from the tokens.
+    times = numpy.bincount(spelled, minlength=len(tokens)).tolist()
+    vocabulary[1].update({token: times[at] for token, at in first.items() if token[0].isalnum()})
+    at = numpy.arange(len(tokens), dtype=numpy.int64)
+    # Punctuation or a blank line ends a run; a phrase must hold a shared word.
+    last_break = numpy.maximum.accumulate(numpy.where(kinds == _BREAK, at, -1))
+    last_shared = numpy.maximum.accumulate(numpy.where(kinds == _SHARED, at, -longest - 1))
+    in_run, since_shared = at - last_break, at - last_shared
+    # A phrase of `size` words ends at each word with since_shared < size <= in_run: so many
+    # per word, and no pass per size (a glossary may hold a phrase of thousands of words).
+    low = numpy.maximum(since_shared + 1, 2)
+    high = numpy.minimum(in_run, longest)
+    ends = numpy.flatnonzero((kinds != _BREAK) & (low <= high))
+    if not len(ends):
+        return
+    counts = high[ends] - low[ends] + 1
+    offsets = numpy.cumsum(counts) - counts
+    sizes = numpy.repeat(low[ends] - offsets, counts) + numpy.arange(int(counts.sum()))
+    ends = numpy.repeat(ends, counts)
+    order = numpy.argsort(sizes, kind="stable")
+    sizes, ends = sizes[order], ends[order]
+    cuts = numpy.flatnonzero(numpy.diff(sizes)) + 1
+    for group in numpy.split(numpy.arange(len(sizes)), cuts):
+        size = int(sizes[group[0]])
+        grams = vocabulary.setdefault(size, Counter())
+        grams.update(" ".join(tokens[end - size + 1 : end + 1]) for end in ends[group].tolist())

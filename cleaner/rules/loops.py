@@ -12,14 +12,16 @@ from __future__ import annotations
 import bisect
 import operator
 import re
-from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
+
+import numpy
 
 from cleaner import formats
 from cleaner.config import Config
 from cleaner.model import Document, Edit, Finding, Segment, Severity
 from cleaner.rules import RuleInfo
+from cleaner.rules._words import Ints, Keys, count_words, segment_words
 from cleaner.rules.rolling import cue_words, cut_edit, find_overlaps, quote, unbalanced_tags
 from cleaner.text import Word
 
@@ -32,6 +34,15 @@ MIN_LOOP_WORDS = 10
 SAFE_CROSS_CUE_REPEATS = 5
 # Bracketed annotations are not speech: ten `[Music]` cues in a row are not a loop.
 ANNOTATION_RE = re.compile(r"\[[^\[\]\r\n]{0,80}\]|\([^()\r\n]{0,80}\)")
+# The annotations that may hold words: ANNOTATION_RE's, except those that are exactly one
+# citation (`[00:01:23]`, `(01:23.5 --> 01:25)`), which the tokenizer reads as one time.
+_CITATION_BODY = (
+    r"\d{1,4}(?::\d{1,2}){1,2}(?:[.,]\d{1,9})?"
+    r"(?:\s*-{1,2}>\s*\d{1,4}(?::\d{1,2}){1,2}(?:[.,]\d{1,9})?)?"
+)
+_WORDY_NOTE_RE = re.compile(
+    rf"\[(?!{_CITATION_BODY}\])[^\[\]\r\n]{{0,80}}\]|\((?!{_CITATION_BODY}\))[^()\r\n]{{0,80}}\)"
+)
 # Punctuation that ends a phrase, quoted with the unit in the message.
 _TRAIL_RE = re.compile(r"[.,!?;:…]*")
 # What ends a copy inside a cue: its punctuation, then the tags it closes.
@@ -89,7 +100,7 @@ class _Entry:
 
     __slots__ = ("key", "position", "segment", "word")
 
-    def __init__(self, key: str, position: int, segment: int, word: int) -> None:
+    def __init__(self, key: int, position: int, segment: int, word: int) -> None:
         self.key = key
         self.position = position  # in the whole stream
         self.segment = segment
@@ -100,10 +111,15 @@ def check(doc: Document, config: Config) -> Iterator[Finding]:
     """Report each repetition loop, with the edits that keep its first occurrence."""
     max_unit = max(1, config.loop_max_words)
     min_repeats = max(2, config.loop_min_repeats)
+    stream = _stream(doc)
     searched = 0  # stream position up to which loops were reported
-    for stretch in _stretches(_stream(doc), max_unit):
-        keys = [entry.key for entry in stretch]
-        for run in find_runs(keys, max_unit, min_repeats, MIN_LOOP_WORDS):
+    for first, stop in _stretches(stream.keys, max_unit, _least_recurring(max_unit, min_repeats)):
+        keys = stream.keys[first:stop].tolist()
+        runs = find_runs(keys, max_unit, min_repeats, MIN_LOOP_WORDS)
+        if not runs:
+            continue
+        stretch = stream.entries(first, stop)
+        for run in runs:
             # A stretch starts with the words before it, which may end a loop already reported.
             if stretch[run.start].position < searched:
                 continue
@@ -126,7 +142,9 @@ def _phrase_phase(doc: Document, stretch: list[_Entry], run: Run) -> Run:
     return run
 
 
-def find_runs(keys: Sequence[str], max_unit: int, min_repeats: int, min_words: int) -> list[Run]:
+def find_runs(
+    keys: Sequence[Hashable], max_unit: int, min_repeats: int, min_words: int
+) -> list[Run]:
     """Return non-overlapping tandem repeats, the ones covering most words first.
 
     >>> find_runs("x a b a b a b a b y".split(), 5, 3, 6)
@@ -160,39 +178,119 @@ def find_runs(keys: Sequence[str], max_unit: int, min_repeats: int, min_words: i
     return chosen
 
 
-def _stream(doc: Document) -> Iterator[_Entry]:
+@dataclass(frozen=True, slots=True)
+class _Stream:
+    """The words loops are searched in (key ids), and where each one is among the segments'."""
+
+    keys: Keys
+    origin: Ints | None  # word number in `SegmentWords` of each stream word; None: the same
+    bounds: Ints  # `SegmentWords.bounds`
+
+    def entries(self, first: int, stop: int) -> list[_Entry]:
+        """Return the words of stream positions first..stop as entries."""
+        numbers = numpy.arange(first, stop) if self.origin is None else self.origin[first:stop]
+        segments = numpy.searchsorted(self.bounds, numbers, side="right") - 1
+        return [
+            _Entry(key, position, segment, word)
+            for position, key, segment, word in zip(
+                range(first, stop),
+                self.keys[first:stop].tolist(),
+                segments.tolist(),
+                (numbers - self.bounds[segments]).tolist(),
+                strict=True,
+            )
+        ]
+
+
+def _stream(doc: Document) -> _Stream:
+    found = segment_words(doc)
+    dropped: list[int] = []
     # Only the overlaps de-rolling trims for sure; the others may be a loop across cues.
-    skip = {o.index: o.count for o in find_overlaps(doc) if o.evidence}
-    position = 0
+    for overlap in find_overlaps(doc):
+        if overlap.evidence:
+            first = int(found.bounds[overlap.index])
+            dropped.extend(range(first, first + overlap.count))
     for index, segment in enumerate(doc.segments):
-        notes = [match.span() for match in ANNOTATION_RE.finditer(segment.text)]
-        for number, word in enumerate(cue_words(segment)):
-            if number < skip.get(index, 0):
-                continue
-            if notes and any(start <= word.start < end for start, end in notes):
-                continue
-            yield _Entry(word.key, position, index, number)
-            position += 1
+        text = segment.text
+        if "[" in text or "(" in text:  # else no annotation: spare the regex
+            first = int(found.bounds[index])
+            dropped.extend(first + number for number in _annotation_words(segment))
+    if not dropped:
+        return _Stream(found.keys, None, found.bounds)
+    keep = numpy.ones(len(found.keys), dtype=numpy.bool_)
+    keep[dropped] = False
+    return _Stream(found.keys[keep], numpy.flatnonzero(keep), found.bounds)
 
 
-def _stretches(stream: Iterable[_Entry], max_unit: int) -> Iterator[list[_Entry]]:
-    """Yield the stretches where each word recurs within `max_unit` words, with the lead-in."""
-    last: dict[str, int] = {}
-    context: deque[_Entry] = deque(maxlen=max_unit)
-    stretch: list[_Entry] = []
-    for position, entry in enumerate(stream):
-        seen = last.get(entry.key)
-        last[entry.key] = position
-        if seen is not None and position - seen <= max_unit:
-            if not stretch:
-                stretch = list(context)  # the first copy of a loop recurs only later
-            stretch.append(entry)
-        elif stretch:
-            yield stretch
-            stretch = []
-        context.append(entry)
-    if stretch:
-        yield stretch
+def _annotation_words(segment: Segment) -> list[int]:
+    """Return the numbers (among the cue's words) of the words inside bracketed annotations."""
+    text = segment.text
+    if "<" in text:
+        # A tag may straddle a bracket: only the whole cue's tokens tell which words are in.
+        notes = [match.span() for match in ANNOTATION_RE.finditer(text)]
+        if not notes:
+            return []
+        return [
+            number
+            for number, word in enumerate(cue_words(segment))
+            if any(start <= word.start < end for start, end in notes)
+        ]
+    # Without tags no token crosses a bracket (words and times never hold one), so each piece
+    # tokenizes as in the whole text, and a citation such as `[00:01:02]` holds no word.
+    inside: list[int] = []
+    counted, before = 0, 0
+    for match in _WORDY_NOTE_RE.finditer(text):
+        start, end = match.span()
+        words = count_words(text[start:end])
+        if not words:
+            continue
+        before += count_words(text[counted:start])
+        inside.extend(range(before, before + words))
+        before += words
+        counted = end
+    return inside
+
+
+def _least_recurring(max_unit: int, min_repeats: int) -> int:
+    """Return the fewest words in a row that recur within `max_unit` words in any loop.
+
+    A loop of `unit` words repeated r times has its last (r - 1) * unit words each equal to the
+    word `unit` before it.
+    """
+    return min(
+        unit * (max(min_repeats, -(-MIN_LOOP_WORDS // unit)) - 1) for unit in range(1, max_unit + 1)
+    )
+
+
+def _stretches(keys: Keys, max_unit: int, least: int) -> Iterator[tuple[int, int]]:
+    """Yield the stretches where each word recurs within `max_unit` words, with the lead-in.
+
+    Only stretches that may hold a loop come out: those with `least` recurring words in a row,
+    counting the end of an earlier stretch the lead-in overlaps.
+    """
+    recurs = numpy.zeros(len(keys), dtype=numpy.bool_)
+    for distance in range(1, min(max_unit, len(keys) - 1) + 1):
+        recurs[distance:] |= keys[distance:] == keys[:-distance]
+    starts = numpy.flatnonzero(recurs[1:] & ~recurs[:-1]) + 1
+    stops = numpy.flatnonzero(recurs[:-1] & ~recurs[1:]) + 1
+    if len(recurs) and recurs[0]:
+        starts = numpy.concatenate(([0], starts))
+    if len(recurs) and recurs[-1]:
+        stops = numpy.append(stops, len(recurs))
+    if not len(starts):
+        return
+    lengths = stops - starts
+    long_runs = numpy.flatnonzero(lengths >= least)
+    if not len(long_runs):
+        return
+    # The lead-in [start - max_unit, start) may end an earlier long run: the last one is enough.
+    before = numpy.searchsorted(long_runs, numpy.arange(len(starts))) - 1
+    earlier = long_runs[numpy.maximum(before, 0)]
+    lead_from = numpy.maximum(starts - max_unit, 0)
+    inside = stops[earlier] - numpy.maximum(starts[earlier], lead_from)
+    wanted = (lengths >= least) | ((before >= 0) & (inside >= least))
+    for run in numpy.flatnonzero(wanted).tolist():
+        yield int(lead_from[run]), int(stops[run])
 
 
 class _Locator:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 
 from cleaner.config import Config
-from cleaner.formats.srt import index_spans
-from cleaner.model import Document, Edit, Finding, Severity
+from cleaner.model import Document, Edit, Finding, Segment, Severity
 from cleaner.rules import RuleInfo
+
+# A cue number line as the SRT reader takes it (`formats.srt._INDEX_RE`): ASCII digits, stray
+# spaces or tabs around them, then the end of the line.
+INDEX_LINE_RE = re.compile(r"[ \t]*([0-9]{1,12})[ \t]*(?=[\r\n]|\Z)")
 
 RULES = (
     RuleInfo(
@@ -41,7 +45,7 @@ def check(doc: Document, config: Config) -> Iterator[Finding]:
     """Report cue numbers that are not 1..n in order, with the edits that renumber them."""
     if doc.format != "srt":
         return
-    spans = index_spans(doc.text)
+    spans = index_spans(doc.text, doc.segments)
     wrong = [
         (position, start, end, value)
         for position, (start, end, value) in enumerate(spans, start=1)
@@ -68,3 +72,25 @@ def check(doc: Document, config: Config) -> Iterator[Finding]:
         edits=[Edit(s, e, str(number)) for number, s, e, _ in wrong],
         reason="SRT cues are numbered 1..n in order",
     )
+
+
+def index_spans(text: str, segments: Sequence[Segment]) -> list[tuple[int, int, int]]:
+    """Return (start, end, value) of each cue's number, digits only, in order.
+
+    The SRT reader starts a block at its first line and gives a cue a number line only when
+    its text starts later (a timing line or a line of text follows the number); so the
+    numbers are read from the segments, with no second pass over the file.
+
+    >>> from cleaner.formats import srt
+    >>> text = "1\\n00:00:01,000 --> 00:00:02,000\\nhi\\n\\n 7 \\n00:00:03,000 --> 00:00:04"
+    >>> index_spans(text, srt.parse(text).segments)
+    [(0, 1, 1), (37, 38, 7)]
+    """
+    spans = []
+    for segment in segments:
+        if segment.text_start == segment.block_start:
+            continue  # the text starts on the first line: no number line
+        match = INDEX_LINE_RE.match(text, segment.block_start)
+        if match:
+            spans.append((match.start(1), match.end(1), int(match[1])))
+    return spans

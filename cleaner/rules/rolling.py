@@ -9,14 +9,18 @@ with no words is removed. This module also holds the cue trimming `repetition-lo
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
+
+import numpy
 
 from cleaner import formats
 from cleaner.config import Config
 from cleaner.model import Document, Edit, Finding, Segment, Severity
 from cleaner.rules import RuleInfo
+from cleaner.rules._words import Ints, SegmentWords, count_words, segment_words, word_spans
 from cleaner.text import Word, words
 
 CUE_FORMATS = frozenset({"srt", "vtt"})
@@ -93,7 +97,7 @@ class Overlap:
 class _Cue:
     """What the overlap search needs of a cue: its word keys and its shape."""
 
-    keys: list[str]
+    keys: list[int]  # key ids
     lead: int  # words on the lines before the new words (the line a rolling cue repeats)
     timed: bool  # inline timing tags mark the new words: nothing after `lead` is trimmed
     hold: bool
@@ -106,16 +110,16 @@ def check(doc: Document, config: Config) -> Iterator[Finding]:
     reader = formats.reader(doc.format)
     for overlap in find_overlaps(doc):
         segment = doc.segments[overlap.index]
-        found = cue_words(segment)
-        first = segment.source_offset(found[0].start)
-        last = segment.source_offset(found[overlap.count - 1].end)
-        repeated = quote(segment.text[found[0].start : found[overlap.count - 1].end])
+        starts, ends = word_spans(segment.text)
+        first = segment.source_offset(starts[0])
+        last = segment.source_offset(ends[overlap.count - 1])
+        repeated = quote(segment.text[starts[0] : ends[overlap.count - 1]])
         previous = doc.segments[overlap.previous]
-        if overlap.count == len(found):
+        if overlap.count == len(starts):
             edit = reader.removal_edit(doc.segments, overlap.index, overlap.index)
             message = f'cue only repeats the end of the cue before: "{repeated}"'
         else:
-            edit = cut_edit(doc, segment, 0, found[overlap.count].start)
+            edit = cut_edit(doc, segment, 0, starts[overlap.count])
             message = f'cue repeats {_words(overlap.count)} of the cue before: "{repeated}"'
         if not overlap.evidence:
             message += " (the file does not roll: check it is not repeated speech)"
@@ -139,22 +143,31 @@ def find_overlaps(doc: Document) -> list[Overlap]:
     """Return the cues whose leading words repeat the end of the cue before (SRT/VTT only)."""
     if doc.format not in CUE_FORMATS:
         return []
-    cues = [_read_cue(segment) for segment in doc.segments]
+    return doc.memo("rolling-overlaps", lambda: _find_overlaps(doc))
+
+
+def _find_overlaps(doc: Document) -> list[Overlap]:
+    found = segment_words(doc)
+    spoken = numpy.flatnonzero(found.counts())  # a cue with no words is no "text before"
+    cues: dict[int, _Cue] = {}
     pairs: list[tuple[int, int, int, bool, bool]] = []  # index, previous, overlap, shape, echo
-    previous: int | None = None
-    for index, cue in enumerate(cues):
-        if not cue.keys:
-            continue  # a cue with no words is no "text before" (an empty or malformed cue)
-        if previous is not None:
-            cap = cue.lead if cue.timed else len(cue.keys)
-            count = overlap_length(cues[previous].keys, cue.keys, cap)
-            # A cue that only repeats adds nothing: unless it is a hold cue repeating the tail
-            # of a longer cue, it may be a loop or a repeated line, so it is no evidence, and it
-            # is trimmed only in a file that rolls (old exports hold a line 300 ms or more).
-            echo = count == len(cue.keys) and (not cue.hold or count == len(cues[previous].keys))
-            shape = count > 0 and not echo and (cue.hold or count == cue.lead)
-            pairs.append((index, previous, count, shape, echo))
-        previous = index
+    # Only pairs whose cue starts with a word of the cue before can overlap: one numpy pass
+    # spares the word-level work everywhere else (a file that does not roll is all skipped).
+    for index, previous in _may_overlap(found, spoken):
+        first, stop = found.span(previous)
+        before = found.keys[first:stop].tolist()
+        first, stop = found.span(index)
+        current = cues[index] = _read_cue(doc.segments[index], found.keys[first:stop].tolist())
+        cap = current.lead if current.timed else len(current.keys)
+        count = overlap_length(before, current.keys, cap)
+        if not count:
+            continue  # still a pair (counted below), never evidence, never reported
+        # A cue that only repeats adds nothing: unless it is a hold cue repeating the tail
+        # of a longer cue, it may be a loop or a repeated line, so it is no evidence, and it
+        # is trimmed only in a file that rolls (old exports hold a line 300 ms or more).
+        echo = count == len(current.keys) and (not current.hold or count == len(before))
+        shape = not echo and (current.hold or count == current.lead)
+        pairs.append((index, previous, count, shape, echo))
     rolled = [
         (index, count)
         for index, _, count, shape, echo in pairs
@@ -162,7 +175,8 @@ def find_overlaps(doc: Document) -> list[Overlap]:
     ]
     # Rolling repeats and adds: hold cues alone (a run of identical tiny cues) are no roll.
     adds = any(count < len(cues[index].keys) for index, count in rolled)
-    rolling = adds and len(rolled) >= MIN_ROLLING_PAIRS and 2 * len(rolled) >= len(pairs)
+    all_pairs = max(len(spoken) - 1, 0)
+    rolling = adds and len(rolled) >= MIN_ROLLING_PAIRS and 2 * len(rolled) >= all_pairs
     return [
         Overlap(index, before, count, rolling)
         for index, before, count, shape, echo in pairs
@@ -170,7 +184,20 @@ def find_overlaps(doc: Document) -> list[Overlap]:
     ]
 
 
-def overlap_length(before: Sequence[str], after: Sequence[str], cap: int) -> int:
+def _may_overlap(found: SegmentWords, spoken: Ints) -> list[tuple[int, int]]:
+    """Return the (cue, cue before) pairs where the cue's first word is among the earlier's."""
+    if len(spoken) < 2:
+        return []
+    counts = found.counts()[spoken[:-1]]
+    # Each word of a cue (all before the last cue's) meets the first word of the next cue.
+    next_first = numpy.repeat(found.keys[found.bounds[spoken[1:]]], counts)
+    owners = numpy.repeat(numpy.arange(len(spoken) - 1), counts)
+    limit = int(found.bounds[spoken[-1]])
+    hit = numpy.unique(owners[found.keys[:limit] == next_first])
+    return list(zip(spoken[hit + 1].tolist(), spoken[hit].tolist(), strict=True))
+
+
+def overlap_length(before: Sequence[Hashable], after: Sequence[Hashable], cap: int) -> int:
     """Return the longest k <= cap with `before[-k:] == after[:k]`, in linear time (KMP).
 
     >>> overlap_length(["a", "b", "c", "b"], ["c", "b", "d"], 9)
@@ -247,19 +274,35 @@ def _words(count: int) -> str:
     return f"{count:,} word" if count == 1 else f"{count:,} words"
 
 
-def _read_cue(segment: Segment) -> _Cue:
-    found = cue_words(segment)
+def _read_cue(segment: Segment, keys: list[int]) -> _Cue:
     text = segment.text
     tag = TIMING_TAG_RE.search(text)
+    start, end = segment.start_ms, segment.end_ms
+    hold = start is not None and end is not None and 0 <= end - start <= HOLD_MS
+    return _Cue(keys, _lead(text, tag), tag is not None, hold)
+
+
+def _lead(text: str, tag: re.Match[str] | None) -> int:
+    """Return how many words come before the line where the cue's new words start."""
+    if "[" in text or "(" in text:
+        # A citation's `-->` may run over a line break: only the whole text's words tell.
+        words_at = word_spans(text)[0]
+        if tag is not None:
+            new_from = _line_start(text, tag.start())
+        else:
+            # Without timing tags the last line holding words is the new one (SRT conversion).
+            new_from = _line_start(text, words_at[-1]) if words_at else 0
+        return bisect.bisect_left(words_at, new_from)
+    # Otherwise no token spans lines, so each line (or the text before one) counts on its own.
     if tag is not None:
         new_from = _line_start(text, tag.start())
     else:
-        # Without timing tags the last line holding words is the new one (the SRT conversion).
-        new_from = _line_start(text, found[-1].start) if found else 0
-    lead = sum(1 for word in found if word.start < new_from)
-    start, end = segment.start_ms, segment.end_ms
-    hold = start is not None and end is not None and 0 <= end - start <= HOLD_MS
-    return _Cue([word.key for word in found], lead, tag is not None, hold)
+        stop = len(text)
+        new_from = _line_start(text, stop)
+        while new_from > 0 and not count_words(text[new_from:stop]):
+            stop = new_from - 1
+            new_from = _line_start(text, stop)
+    return count_words(text[:new_from]) if new_from else 0
 
 
 def _line_start(text: str, position: int) -> int:

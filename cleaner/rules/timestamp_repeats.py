@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import numpy
 
 from cleaner.model import Document, Related, TimeMark
+from cleaner.rules._words import Keys, segment_words
 from cleaner.text import words
 
 # This many equal words around both times make a repeat; fewer could be a stock phrase.
@@ -25,25 +27,40 @@ MIN_TAIL_WORDS = 5
 MAX_LOOKUPS = 20
 
 
-@dataclass(frozen=True, slots=True)
 class _Words:
-    """The word keys of a document in source order, with their source spans."""
+    """The word keys of a document in source order; source spans looked up per word."""
 
-    keys: tuple[str, ...]
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    def __init__(self, doc: Document) -> None:
+        self._doc = doc
+        found = segment_words(doc)
+        self.keys = found.keys
+        self._bounds = found.bounds
+        self._text_starts = [segment.text_start for segment in doc.segments]
+        self._spans: dict[int, list[tuple[int, int]]] = {}
 
+    def _spans_of(self, index: int) -> list[tuple[int, int]]:
+        spans = self._spans.get(index)
+        if spans is None:
+            segment = self._doc.segments[index]
+            spans = [
+                (segment.source_offset(word.start), segment.source_offset(word.end))
+                for word in words(segment.text)
+            ]
+            self._spans[index] = spans
+        return spans
 
-def _words_of(doc: Document) -> _Words:
-    keys: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for segment in doc.segments:
-        for word in words(segment.text):
-            keys.append(word.key)
-            starts.append(segment.source_offset(word.start))
-            ends.append(segment.source_offset(word.end))
-    return _Words(tuple(keys), tuple(starts), tuple(ends))
+    def first_at(self, offset: int) -> int:
+        """Return the number of the first word starting at or after source `offset`."""
+        index = bisect.bisect_right(self._text_starts, offset) - 1
+        if index < 0:
+            return 0
+        before = sum(1 for start, _ in self._spans_of(index) if start < offset)
+        return int(self._bounds[index]) + before
+
+    def span(self, number: int) -> tuple[int, int]:
+        """Return the source span of word `number`."""
+        index = int(numpy.searchsorted(self._bounds, number, side="right")) - 1
+        return self._spans_of(index)[number - int(self._bounds[index])]
 
 
 class RepeatFinder:
@@ -51,7 +68,7 @@ class RepeatFinder:
 
     def __init__(self, doc: Document) -> None:
         self._doc = doc
-        self._words: _Words | None = None
+        self._words: _Words | None = None  # built on the first reset
         self._lookups = 0
 
     def repeated(self, reset: TimeMark, earlier: Sequence[TimeMark]) -> Related | None:
@@ -65,7 +82,7 @@ class RepeatFinder:
             return None
         self._lookups += 1
         if self._words is None:
-            self._words = _words_of(self._doc)
+            self._words = _Words(self._doc)
         found = self._words
         candidates: list[TimeMark] = []
         value = reset.ms if reset.ms is not None else 0
@@ -87,23 +104,35 @@ class RepeatFinder:
 def _match(found: _Words, anchor: TimeMark, reset: TimeMark) -> tuple[int, int] | None:
     """Return the source span of the first copy if the words around both marks agree."""
     keys = found.keys
-    first = bisect.bisect_left(found.starts, anchor.end)
-    second = bisect.bisect_left(found.starts, reset.end)
+    first = found.first_at(anchor.end)
+    second = found.first_at(reset.end)
     if first >= second:
         return None
-    ahead = 0
     # Forward from both marks, never letting the first copy run into the second.
-    while (
-        first + ahead < second
-        and second + ahead < len(keys)
-        and keys[first + ahead] == keys[second + ahead]
-    ):
-        ahead += 1
-    back = 0
-    while first - back > 0 and keys[first - back - 1] == keys[second - back - 1]:
-        back += 1
+    ahead = _agreeing(keys, first, second, min(second - first, len(keys) - second), 1)
+    back = _agreeing(keys, first - 1, second - 1, first, -1)
     matched = ahead + back
     to_end = second + ahead == len(keys)
     if matched < REPEAT_WORDS and not (to_end and matched >= MIN_TAIL_WORDS):
         return None
-    return found.starts[first - back], found.ends[first + ahead - 1]
+    return found.span(first - back)[0], found.span(first + ahead - 1)[1]
+
+
+def _agreeing(keys: Keys, one: int, other: int, most: int, step: int) -> int:
+    """Return how many keys agree from `one` and `other` on, going `step` (at most `most`).
+
+    Compared in blocks that double, so a short match costs little and a long one is linear.
+    """
+    done, block = 0, 64
+    while done < most:
+        size = min(block, most - done)
+        a, b = one + step * done, other + step * done
+        if step > 0:
+            same = keys[a : a + size] == keys[b : b + size]
+        else:
+            same = keys[a - size + 1 : a + 1][::-1] == keys[b - size + 1 : b + 1][::-1]
+        if not same.all():
+            return done + int(numpy.argmin(same))
+        done += size
+        block *= 2
+    return done

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import Config
 from cleaner.engine import check_document, fix_document, parse
+from cleaner.rules import loops
 from cleaner.rules.loops import Run, find_runs
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "loops"
@@ -187,3 +189,32 @@ def test_a_short_loop_across_cues_has_an_unsafe_fix(repeats: int, safe: bool) ->
     config = CONFIG.replace(input_format="srt")
     found = check_document(parse(text, path="t.srt", config=config), config)
     assert [(f.rule, f.safe) for f in found] == [("repetition-loop", safe)]
+
+
+def _stretches_found_one_by_one(keys: list[int], max_unit: int) -> list[tuple[int, int]]:
+    """The stretches as first written: a dict of last positions, word by word."""
+    last: dict[int, int] = {}
+    found: list[tuple[int, int]] = []
+    first = None
+    for position, key in enumerate(keys):
+        seen = last.get(key)
+        last[key] = position
+        if seen is not None and position - seen <= max_unit:
+            if first is None:
+                first = max(0, position - max_unit)
+        elif first is not None:
+            found.append((first, position))
+            first = None
+    if first is not None:
+        found.append((first, len(keys)))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 4), max_size=80), st.integers(1, 6), st.integers(2, 4))
+def test_skipped_stretches_hold_no_loop(keys: list[int], max_unit: int, repeats: int) -> None:
+    least = loops._least_recurring(max_unit, repeats)
+    kept = set(loops._stretches(numpy.array(keys, dtype=numpy.int32), max_unit, least))
+    for first, stop in _stretches_found_one_by_one(keys, max_unit):
+        if find_runs(keys[first:stop], max_unit, repeats, loops.MIN_LOOP_WORDS):
+            assert (first, stop) in kept

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from cleaner import Config
 from cleaner.engine import check_document, fix_document, parse
+from cleaner.formats import srt as srt_format
+from cleaner.rules import numbering
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "numbering"
 CONFIG = Config(select=frozenset({"srt-numbering"}), input_format="srt")
@@ -114,3 +116,18 @@ def test_fix_never_raises_and_is_idempotent(numbers: list[str], junk: str) -> No
     text = srt(numbers) + junk
     once = fixed(text)
     assert fixed(once) == once
+
+
+_LINES = st.sampled_from(
+    ["1", "2", " 3 ", "\t4", "x", "00:00:01,000 --> 00:00:02,000", "00:00:01,000 -->", "hi", ""]
+)
+_BREAKS = st.sampled_from(["\n", "\r\n", "\r", "\n\n", "\n \n"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_LINES, _BREAKS), max_size=12))
+def test_numbers_read_from_segments_equal_the_readers(lines: list[tuple[str, str]]) -> None:
+    text = "".join(line + end for line, end in lines)
+    assert numbering.index_spans(text, srt_format.parse(text).segments) == srt_format.index_spans(
+        text
+    )
