@@ -39,6 +39,9 @@ _ASCII_FOLD_TABLE = bytes.maketrans(
 _DFA_PATTERNS = 50_000
 _MAX_GAP = 3  # a gap of more whitespace than this (indentation after a break) is not searched
 _MAX_WIDE_WORDS = 4  # phrases longer than this get gaps of 1-2 only, to bound the patterns
+# Phrases longer than this are spelled with single spaces only: 2 ** (words - 1) spellings
+# would otherwise make one long variant (a pasted sentence) take forever to compile.
+_MAX_SPELLED_WORDS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +154,10 @@ def _spaced(folded: str, *, ascii_too: bool = False) -> str:
 
 def _spellings(words: tuple[str, ...]) -> Iterator[str]:
     """Yield the phrase with every gap spelled as 1.._MAX_GAP spaces."""
-    widest = _MAX_GAP if len(words) <= _MAX_WIDE_WORDS else 2
+    if len(words) <= _MAX_WIDE_WORDS:
+        widest = _MAX_GAP
+    else:
+        widest = 2 if len(words) <= _MAX_SPELLED_WORDS else 1
     for gaps in itertools.product(range(1, widest + 1), repeat=len(words) - 1):
         pieces = [words[0]]
         for gap, word in zip(gaps, words[1:], strict=True):
