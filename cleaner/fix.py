@@ -43,16 +43,16 @@ def _overlaps(a: Edit, b: Edit) -> bool:
 
 
 class _Taken:
-    """Edits chosen so far, sorted by start, for overlap look-ups in O(log n)."""
+    """Edits chosen so far, sorted by (start, end), for overlap look-ups in O(log n)."""
 
     def __init__(self) -> None:
-        self._starts: list[int] = []
+        self._keys: list[tuple[int, int]] = []
         self._edits: list[Edit] = []
 
     def conflicts(self, edit: Edit) -> bool:
-        i = bisect.bisect_left(self._starts, edit.start)
-        # Only neighbours can overlap: taken edits never overlap each other, so the one just
-        # before and those starting before `edit.end` are all that need a look.
+        i = bisect.bisect_left(self._keys, (edit.start, edit.end))
+        # Taken edits never overlap, so sorted by (start, end) their ends never decrease: only
+        # the one just before and those starting before `edit.end` can overlap it.
         if i > 0 and _overlaps(self._edits[i - 1], edit):
             return True
         while i < len(self._edits) and self._edits[i].start <= edit.end:
@@ -62,8 +62,8 @@ class _Taken:
         return False
 
     def add(self, edit: Edit) -> None:
-        i = bisect.bisect_right(self._starts, edit.start)
-        self._starts.insert(i, edit.start)
+        i = bisect.bisect_right(self._keys, (edit.start, edit.end))
+        self._keys.insert(i, (edit.start, edit.end))
         self._edits.insert(i, edit)
 
 

@@ -72,3 +72,15 @@ def test_bytes_outside_edits_are_untouched(text: str, data: st.DataObject) -> No
     fixed = apply_edits(text, [Edit(cut, end, replacement)])
     assert fixed[:cut] == text[:cut]
     assert fixed[cut + len(replacement) :] == text[end:]
+
+
+def test_an_insertion_inside_a_range_is_refused_after_one_at_its_start() -> None:
+    # Found by the reliability fuzzer: (3, 5) then an insertion at 3 hid (3, 5) from the
+    # look-up of an insertion at 4, which was chosen and broke apply_edits.
+    doc = Document("t", "00000", "plain", ())
+    ranged = _finding(doc, Edit(3, 5, "#"))
+    at_start = _finding(doc, Edit(3, 3, "#"))
+    inside = _finding(doc, Edit(4, 4, "#"))
+    chosen = select_fixes([ranged, at_start, inside])
+    assert inside not in chosen
+    assert apply_fixes(doc.text, chosen).count("#") == len(chosen)
