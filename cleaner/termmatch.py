@@ -13,6 +13,7 @@ automaton, built only when a glossary has such phrases.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import Counter
@@ -37,7 +38,8 @@ _ASCII_FOLD_TABLE = bytes.maketrans(
 # A DFA scans about three times faster than the default NFA; past this many patterns its
 # memory grows too much and the library's own choice is used.
 _DFA_PATTERNS = 50_000
-_MAX_GAP = 3  # a gap of more whitespace than this (indentation after a break) is not searched
+_MAX_GAP = 3  # wider gaps (indentation after a break) are searched in a collapsed copy
+_LONG_GAP_RE = re.compile(rf"\s{{{_MAX_GAP + 1},}}")
 _MAX_WIDE_WORDS = 4  # phrases longer than this get gaps of 1-2 only, to bound the patterns
 # Phrases longer than this are spelled with single spaces only: 2 ** (words - 1) spellings
 # would otherwise make one long variant (a pasted sentence) take forever to compile.
@@ -111,6 +113,22 @@ class Matcher:
 
     def search(self, text: str) -> list[Hit]:
         """Return every valid hit in `text`, overlapping ones included, in source order."""
+        hits = self._search(text)
+        if _LONG_GAP_RE.search(text):
+            # Gaps wider than the automaton spells (indentation after a line break): search a
+            # copy with each long run cut to its first character, map hits back, check again.
+            collapsed, anchors = _collapse(text)
+            seen = {(hit.phrase, hit.start, hit.end) for hit in hits}
+            for hit in self._search(collapsed):
+                start, end = _back(anchors, hit.start), _back(anchors, hit.end - 1) + 1
+                if (hit.phrase, start, end) not in seen and _is_whole(
+                    text, start, end, hit.phrase.words
+                ):
+                    hits.append(Hit(hit.phrase, start, end))
+            hits.sort(key=lambda hit: (hit.start, -hit.end))
+        return hits
+
+    def _search(self, text: str) -> list[Hit]:
         if self._ascii_ac is None and self._other_ac is None:
             return []
         hits: list[Hit] = []
@@ -140,6 +158,33 @@ class Matcher:
             phrase = phrases[owners[pattern]]
             if _is_whole(text, start, end, phrase.words):
                 yield Hit(phrase, start, end)
+
+
+def _collapse(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """Cut each whitespace run longer than _MAX_GAP to its first character.
+
+    Returns the new text and anchors (collapsed offset, original offset) where pieces start.
+    """
+    pieces: list[str] = []
+    anchors: list[tuple[int, int]] = []
+    kept = 0
+    last = 0
+    for run in _LONG_GAP_RE.finditer(text):
+        cut = run.start() + 1
+        anchors.append((kept, last))
+        pieces.append(text[last:cut])
+        kept += cut - last
+        last = run.end()
+    anchors.append((kept, last))
+    pieces.append(text[last:])
+    return "".join(pieces), anchors
+
+
+def _back(anchors: list[tuple[int, int]], offset: int) -> int:
+    """Map an offset of a collapsed text back to the original."""
+    i = bisect.bisect_right(anchors, offset, key=lambda anchor: anchor[0]) - 1
+    kept, original = anchors[i]
+    return original + offset - kept
 
 
 def _spaced(folded: str, *, ascii_too: bool = False) -> str:

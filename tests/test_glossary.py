@@ -142,7 +142,9 @@ def test_fold_keeps_length(text: str, expected: str) -> None:
     [
         ("a cloud code b", ["cloud code"]),
         ("a Cloud\r\nCode b", ["Cloud\r\nCode"]),
-        ("a cloud \r\n code", []),  # four whitespace characters: beyond the searched gaps
+        ("a cloud \r\n code", ["cloud \r\n code"]),  # a wide gap: found in the collapsed copy
+        ("a cloud\n\t\t\t\tcode", ["cloud\n\t\t\t\tcode"]),  # a break, then indentation
+        ("a cloud  \n\n  code", []),  # a wide gap holding a blank line is still a paragraph end
         ("a cloud\n\ncode", []),  # a blank line ends the paragraph
         ("cloud codex, xcloud code", []),
         ("c++ and C++17 and libc++", ["c++"]),
