@@ -233,18 +233,17 @@ def find_copies(
     return copies
 
 
-def select(copies: list[Copy], *, keep_last: bool = False) -> list[Copy]:
+def select(copies: list[Copy], *, keep_last: bool = False, min_words: int = 1) -> list[Copy]:
     """Choose copies to remove whose removed sides overlap neither each other nor a kept side.
 
     Longer copies win; among equal ones the pair tied to the earliest first copy (keep first)
     or latest later copy (keep last), so a third copy names the first and not the second.
+    A copy that overlaps the chosen ones by fewer than NGRAM words at an end is trimmed, not
+    dropped, when at least `min_words` words remain on each side.
     """
 
     def removed(copy: Copy) -> tuple[int, int]:
         return copy.first if keep_last else copy.later
-
-    def kept(copy: Copy) -> tuple[int, int]:
-        return copy.later if keep_last else copy.first
 
     def rank(copy: Copy) -> tuple[int, float, int]:
         tie = -copy.later[0] if keep_last else copy.first[0]
@@ -260,12 +259,52 @@ def select(copies: list[Copy], *, keep_last: bool = False) -> list[Copy]:
     gone_words = np.zeros(high - low, dtype=bool)
     kept_words = np.zeros(high - low, dtype=bool)
     for copy in sorted(copies, key=rank):
-        (g0, g1), (k0, k1) = removed(copy), kept(copy)
-        g0, g1, k0, k1 = g0 - low, g1 - low, k0 - low, k1 - low
-        if gone_words[g0:g1].any() or kept_words[g0:g1].any() or gone_words[k0:k1].any():
+        fitted = _fit(copy, keep_last, gone_words, kept_words, low, min_words)
+        if fitted is None:
             continue
-        gone_words[g0:g1] = True
-        kept_words[k0:k1] = True
-        chosen.append(copy)
+        (g0, g1), (k0, k1) = (fitted.first, fitted.later)[:: 1 if keep_last else -1]
+        gone_words[g0 - low : g1 - low] = True
+        kept_words[k0 - low : k1 - low] = True
+        chosen.append(fitted)
     chosen.sort(key=lambda copy: removed(copy)[0])
     return chosen
+
+
+def _fit(
+    copy: Copy,
+    keep_last: bool,
+    gone_words: np.ndarray,
+    kept_words: np.ndarray,
+    low: int,
+    min_words: int,
+) -> Copy | None:
+    """Return `copy` trimmed clear of the words already taken, None if it cannot be.
+
+    Copies found apart may both claim a few words where they meet: the words just past a
+    copy's end often match by chance (a speaker label starts both next lines), so one copy
+    takes `Speaker` that begins the other. Trimming the shorter one by those words keeps it.
+    """
+    (g0, g1), (k0, k1) = (copy.first, copy.later)[:: 1 if keep_last else -1]
+    blocked_removed = gone_words[g0 - low : g1 - low] | kept_words[g0 - low : g1 - low]
+    blocked_kept = gone_words[k0 - low : k1 - low]
+    if not blocked_removed.any() and not blocked_kept.any():
+        return copy
+    head = max(_leading(blocked_removed), _leading(blocked_kept))
+    tail = max(_leading(blocked_removed[::-1]), _leading(blocked_kept[::-1]))
+    if head >= NGRAM or tail >= NGRAM:
+        return None
+    first = (copy.first[0] + head, copy.first[1] - tail)
+    later = (copy.later[0] + head, copy.later[1] - tail)
+    if min(first[1] - first[0], later[1] - later[0]) < max(min_words, 1):
+        return None
+    (g0, g1), (k0, k1) = (first, later)[:: 1 if keep_last else -1]
+    g0, g1, k0, k1 = g0 - low, g1 - low, k0 - low, k1 - low
+    if gone_words[g0:g1].any() or kept_words[g0:g1].any() or gone_words[k0:k1].any():
+        return None
+    return Copy(first, later, copy.similarity)
+
+
+def _leading(flags: np.ndarray) -> int:
+    """Return how many of `flags` are set before the first unset one."""
+    unset = np.flatnonzero(~flags)
+    return int(unset[0]) if len(unset) else len(flags)

@@ -196,3 +196,25 @@ def test_hash_lines_counts_line_breaks_across_batches() -> None:
     batched = Tokenizer().hash_lines(text, batch=3)
     assert whole.units.tolist() == batched.units.tolist() == [0, 1, 1, 3, 4, 4, *range(5, 14), 14]
     assert whole.hashes.tolist() == batched.hashes.tolist()
+
+
+@pytest.mark.parametrize(
+    ("copies", "expected"),
+    [
+        # The longer copy's removed side takes word 800, which the shorter copy starts with:
+        # the shorter one loses that word, not its 299 others.
+        (
+            [Copy((0, 300), (500, 801), 1.0), Copy((200, 500), (800, 1100), 0.96)],
+            [((0, 300), (500, 801)), ((201, 500), (801, 1100))],
+        ),
+        # An overlap of NGRAM words or more is no chance edge: the shorter copy goes.
+        (
+            [Copy((0, 300), (500, 808), 1.0), Copy((200, 500), (800, 1100), 0.96)],
+            [((0, 300), (500, 808))],
+        ),
+    ],
+)
+def test_select_trims_a_few_shared_edge_words(
+    copies: list[Copy], expected: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> None:
+    assert [(c.first, c.later) for c in select(copies, min_words=40)] == expected
