@@ -21,9 +21,9 @@ from cleaner import formats
 from cleaner.config import Config
 from cleaner.model import Document, Edit, Finding, Segment, Severity
 from cleaner.rules import RuleInfo
-from cleaner.rules._words import Ints, Keys, count_words, segment_words
+from cleaner.rules._words import Ints, Keys, SegmentWords, count_words, segment_words
 from cleaner.rules.rolling import cue_words, cut_edit, find_overlaps, quote, unbalanced_tags
-from cleaner.text import Word
+from cleaner.text import Word, words
 
 # The principle that tells a loop from repeated speech: a loop repeats at least this many words
 # in all (unit words x repeats). "no, no, no" (3), "yeah yeah yeah yeah" (4), "bye bye" x4 (8)
@@ -210,16 +210,36 @@ def _stream(doc: Document) -> _Stream:
         if overlap.evidence:
             first = int(found.bounds[overlap.index])
             dropped.extend(range(first, first + overlap.count))
+    labels: dict[str, list[str]] = {}
     for index, segment in enumerate(doc.segments):
         text = segment.text
         if "[" in text or "(" in text:  # else no annotation: spare the regex
             first = int(found.bounds[index])
             dropped.extend(first + number for number in _annotation_words(segment))
+        if segment.speaker:
+            dropped.extend(_label_words(found, index, segment.speaker, labels))
     if not dropped:
         return _Stream(found.keys, None, found.bounds)
     keep = numpy.ones(len(found.keys), dtype=numpy.bool_)
     keep[dropped] = False
     return _Stream(found.keys[keep], numpy.flatnonzero(keep), found.bounds)
+
+
+def _label_words(
+    found: SegmentWords, index: int, speaker: str, labels: dict[str, list[str]]
+) -> range:
+    """Return the positions of a speaker label's words at the start of segment `index`.
+
+    A label is not speech: "Alice: <30 words>" said four times is a 30-word loop, not 31.
+    """
+    if speaker not in labels:
+        labels[speaker] = [word.key for word in words(speaker)]
+    label = labels[speaker]
+    first, stop = int(found.bounds[index]), int(found.bounds[index + 1])
+    if not label or first + len(label) > stop:
+        return range(0)
+    spoken = [found.vocabulary[key] for key in found.keys[first : first + len(label)]]
+    return range(first, first + len(label)) if spoken == label else range(0)
 
 
 def _annotation_words(segment: Segment) -> list[int]:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import cleaner
 from cleaner import Config
 from cleaner.engine import check_document, fix_document, parse
 from cleaner.rules import loops
@@ -218,3 +219,17 @@ def test_skipped_stretches_hold_no_loop(keys: list[int], max_unit: int, repeats:
     for first, stop in _stretches_found_one_by_one(keys, max_unit):
         if find_runs(keys[first:stop], max_unit, repeats, loops.MIN_LOOP_WORDS):
             assert (first, stop) in kept
+
+
+def test_speaker_labels_are_not_part_of_the_unit() -> None:
+    # A 30-word unit (the largest allowed) on speaker-labelled lines: the label is not speech,
+    # so the unit stays at 30 words and the loop is found (it was missed as a 31-word unit).
+    unit = " ".join(f"w{i}" for i in range(30))
+    lines = "".join(f"[00:00:0{k + 2}] Alice: {unit}\n\n" for k in range(4))
+    text = "[00:00:01] Alice: Start here.\n\n" + lines + "[00:00:09] Bob: end.\n"
+    loops = [f for f in cleaner.check(text) if f.rule == "repetition-loop"]
+    assert [f.message for f in loops] == [
+        '"w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15 w16..." repeated 4 times in a row'
+    ]
+    assert not loops[0].safe  # four repeats across cues could be a chorus: unsafe
+    assert cleaner.clean(text, config=Config(unsafe_fixes=True)).count(unit) == 1
