@@ -12,6 +12,8 @@ cached under `--cache`. Example (what README.md records):
 from __future__ import annotations
 
 import argparse
+import hashlib
+import inspect
 import json
 import random
 import re
@@ -23,6 +25,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from benchmarks import corpus, grammar
+from benchmarks import render as render_module
 from benchmarks.corpus import Label, Sample, base, plant_exact, plant_near
 from benchmarks.grammar import SPEAKERS, Speech
 from benchmarks.render import render
@@ -48,13 +52,17 @@ def join(samples: Sequence[Sample]) -> Sample:
     texts: list[str] = []
     labels: list[Label] = []
     speech: list[tuple[int, int]] = []
+    neutral: list[tuple[int, int]] = []
     shift = 0
     for s in samples:
         texts.append(s.text)
         labels += [replace(x, start=x.start + shift, end=x.end + shift) for x in s.labels]
         speech += [(a + shift, b + shift) for a, b in s.speech]
+        # Headings glued before a pasted copy count for neither side, as in the corpus.
+        neutral += [(a + shift, b + shift) for a, b in s.neutral]
         shift += len(s.text)
-    return Sample("bench", "plain", "mixed", "".join(texts), tuple(labels), tuple(speech))
+    text = "".join(texts)
+    return Sample("bench", "plain", "mixed", text, tuple(labels), tuple(speech), tuple(neutral))
 
 
 def chunks_for(mb: float, seed: int) -> Iterator[Sample]:
@@ -67,9 +75,18 @@ def chunks_for(mb: float, seed: int) -> Iterator[Sample]:
         yield sample
 
 
+def fingerprint() -> str:
+    """Return a short hash of the code that generates the data, to key the cache on."""
+    parts = [inspect.getsource(m) for m in (corpus, grammar, render_module)]
+    parts += [inspect.getsource(f) for f in (chunk, join, chunks_for)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:10]
+
+
 def data_file(mb: float, seed: int, cache: Path) -> Path:
-    """Write (once) and return the plain-text file of `mb` megabytes."""
-    path = cache / f"plain-{mb:g}MB-seed{seed}.txt"
+    """Write (once per generator version) and return the plain-text file of `mb` megabytes."""
+    # Keyed on the generator's code: a file left by an older generator would be scored against
+    # labels of the new one, whose offsets no longer match its text.
+    path = cache / f"plain-{mb:g}MB-seed{seed}-{fingerprint()}.txt"
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
@@ -261,6 +278,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for mb in args.sizes:
         path = data_file(mb, args.seed, args.cache)
         scored = join(list(chunks_for(mb, args.seed))) if mb == args.score_size else None
+        if scored and path.read_text(encoding="utf-8") != scored.text:
+            raise SystemExit(f"{path} does not hold the scored text; delete it and rerun")
         for tool in args.tools:
             if tool == "all" and mb > args.all_max_mb:
                 continue

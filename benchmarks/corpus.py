@@ -67,6 +67,7 @@ class Cue:
     times: tuple[int, int] | None = None  # fixed (start, end) in ms; else assigned in order
     hold: bool = False  # a rolling-caption hold cue
     planted: bool = False  # part of a plant (a loop's kept first cue): never copied again
+    source: bool = False  # copied by a plant: no later copy goes inside it, which would split it
 
     def words(self) -> list[str]:
         """Return the words of the cue's text."""
@@ -191,9 +192,12 @@ def _insert_at(cues: Sequence[Cue], rng: random.Random, i: int, j: int, first: s
     rng.shuffle(candidates)
     for p in candidates:
         before, after = _edge_words(cues, p, p)
-        previous_planted = p > 0 and cues[p - 1].labelled()
+        # After a plant, or inside an earlier plant's original: the latter would cut that
+        # original in two, and the earlier copy would repeat two passages, not one.
+        blocked = p > 0 and cues[p - 1].labelled()
+        blocked |= 0 < p < len(cues) and cues[p - 1].source and cues[p].source
         # Same word on either side would make the true copy one word longer than the plant.
-        if before != edges[0] and after != edges[1] and after != first and not previous_planted:
+        if before != edges[0] and after != edges[1] and after != first and not blocked:
             return p
     return len(cues)
 
@@ -202,9 +206,12 @@ def plant_exact(cues: list[Cue], rng: random.Random, fmt: str, lo: int, hi: int)
     """Paste a run of cues again later, sometimes glued to a line after a heading (the seed)."""
     i, j = _pick_run(cues, rng, lo, hi)
     copy = [
-        replace(c, frags=[replace(f, kind="exact") for f in c.frags], times=None) for c in cues[i:j]
+        replace(c, frags=[replace(f, kind="exact") for f in c.frags], times=None, source=False)
+        for c in cues[i:j]
     ]
     p = _insert_at(cues, rng, i, j, _key(cues[i].words()[0]))
+    for c in cues[i:j]:
+        c.source = True
     if fmt in ("plain", "markdown") and p > 0 and not cues[p - 1].heading:
         style = rng.random()
         if style < 0.3:  # `...last sentence.# Heading` then the copy, as in the seed
@@ -234,6 +241,8 @@ def plant_near(cues: list[Cue], rng: random.Random, fmt: str, lo: int, hi: int) 
     """Paste a noisy copy of a run of cues later; cue formats re-cut it into new cues."""
     i, j = _pick_run(cues, rng, lo, hi)
     p = _insert_at(cues, rng, i, j, _key(cues[i].words()[0]))
+    for c in cues[i:j]:
+        c.source = True
     body = [c for c in cues[i:j] if not c.heading]
     if fmt in ("plain", "markdown"):
         copy = [

@@ -230,7 +230,46 @@ def find_copies(
         copy = verify(hashes, chain, min_words=min_words, min_similarity=min_similarity)
         if copy is not None:
             copies.append(copy)
-    return copies
+    return _merge(hashes, copies)
+
+
+def _merge(hashes: U64, copies: list[Copy]) -> list[Copy]:
+    """Join copies that are two overlapping pieces of one copy into that copy.
+
+    A long near copy whose diagonal drifts by more than DRIFT is seeded as two chains, and
+    verification widens each into the other; `select` would then keep the longer piece and
+    drop the other for overlapping it, losing the words only the other piece covers.
+    """
+    out: list[Copy] = []
+    for copy in sorted(copies, key=lambda c: c.later):
+        # Pieces of one copy sort next to each other by later start; a few look-backs find
+        # them without a quadratic scan over a long stream's copies.
+        for n in range(len(out) - 1, max(len(out) - 16, 0) - 1, -1):
+            joined = _joined(hashes, out[n], copy)
+            if joined is not None:
+                copy = joined
+                del out[n]
+                break
+        out.append(copy)
+    return out
+
+
+def _joined(hashes: U64, a: Copy, b: Copy) -> Copy | None:
+    """Return one copy spanning `a` and `b` if they overlap on both sides along one diagonal."""
+
+    def overlap(x: tuple[int, int], y: tuple[int, int]) -> int:
+        return min(x[1], y[1]) - max(x[0], y[0])
+
+    drift = abs((a.later[0] - a.first[0]) - (b.later[0] - b.first[0]))
+    if overlap(a.first, b.first) < NGRAM or overlap(a.later, b.later) < NGRAM or drift > GAP:
+        return None
+    first = (min(a.first[0], b.first[0]), max(a.first[1], b.first[1]))
+    later = (min(a.later[0], b.later[0]), max(a.later[1], b.later[1]))
+    if first[1] > later[0]:
+        return None
+    left, right = hashes[first[0] : first[1]].tolist(), hashes[later[0] : later[1]].tolist()
+    similarity = 1.0 - Levenshtein.distance(left, right) / max(len(left), len(right))
+    return Copy(first, later, similarity)
 
 
 def select(copies: list[Copy], *, keep_last: bool = False, min_words: int = 1) -> list[Copy]:

@@ -70,6 +70,22 @@ def test_planted_copy_is_found_with_its_bounds(size: int, rate: float, low: floa
     assert low <= copy.similarity <= 1.0
 
 
+@pytest.mark.parametrize("cut", [500, 600, 700])
+def test_near_copy_split_by_a_garbled_stretch_is_one_copy(cut: int) -> None:
+    before, source, middle, after = _words(500, 1), _words(1400, 2), _words(700, 3), _words(90, 4)
+    # Every fourth word re-heard: no shingle survives, so the seeds break into two chains whose
+    # verified copies overlap; both must join into one, not lose the shorter one's words.
+    garbled = [f"x{i}" if i % 4 == 0 else w for i, w in enumerate(source[cut : cut + 60])]
+    planted = [*_noisy(source[:cut], 0.05, 5), *garbled, *_noisy(source[cut + 60 :], 0.05, 7)]
+    found = _copies([*before, *source, *middle, *planted, *after])
+    start = len(before) + len(source) + len(middle)
+    assert [(copy.first, copy.later) for copy in found] == [
+        ((len(before), len(before) + len(source)), (start, found[0].later[1]))
+    ]
+    assert abs(found[0].later[1] - (start + len(planted))) <= 3
+    assert 0.9 <= found[0].similarity <= 1.0
+
+
 @pytest.mark.parametrize(
     "words",
     [
