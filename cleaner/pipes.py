@@ -214,7 +214,9 @@ def stream_bytes(
                 out = encoder.encode(piece)
                 sink.write(out)
                 written += len(out)
-    except DecodeError as error:
+    except CleanerError as error:  # undecodable input, or a bug the stream passed through
+        if sink is not None:
+            sink.flush()
         return FileResult(path, "plain", tuple(found), error=error)
     if sink is not None:
         sink.flush()

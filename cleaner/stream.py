@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cleaner.config import Config
+from cleaner.errors import CleanerError, InternalError
 from cleaner.fingerprint import (
     I64,
     NGRAM,
@@ -158,14 +159,29 @@ def stream_fix(
     """
     state = _Stream(config, path, max(reach_words, 4 * HOLD))
     pending = ""
-    for chunk in chunks:
-        pending += chunk
-        cut = _last_line_end(pending)
-        if cut <= 0:
-            continue
-        yield from _feed(state, pending[:cut], fix, on_finding, final=False)
-        pending = pending[cut:]
-    yield from _feed(state, pending, fix, on_finding, final=True)
+    source = iter(chunks)
+    try:
+        for chunk in source:
+            pending += chunk
+            cut = _last_line_end(pending)
+            if cut <= 0:
+                continue
+            ready, pending = pending[:cut], pending[cut:]
+            yield from _feed(state, ready, fix, on_finding, final=False)
+        ready, pending = pending, ""
+        yield from _feed(state, ready, fix, on_finding, final=True)
+    except CleanerError:
+        raise  # unreadable input: reported by the caller as it is
+    except Exception as exc:
+        # A bug: nothing is lost. What was read but not written goes out as it came, then the
+        # rest of the input, unchanged; the error names the input.
+        yield state.buffer + pending
+        yield from source
+        raise InternalError(
+            f"internal error while streaming ({type(exc).__name__}: {exc}); the rest of the "
+            "input was passed through unchanged, please report this",
+            path=path,
+        ) from exc
 
 
 def _last_line_end(text: str) -> int:
@@ -217,13 +233,17 @@ def _detect(
     hold = max(hold, state.settled)
     chosen = [
         copy
-        for copy in select(decided)
-        if copy.later[1] <= hold and not state.removed.overlaps(copy.first)
+        for copy in select(decided, min_words=config.min_words)
+        if copy.later[1] <= hold
+        and not state.removed.overlaps(copy.first)
+        and not state.removed.overlaps(copy.later)  # decided in an earlier pass
     ]
     for copy in chosen:
         finding = _finding(state, copy)
         if finding is None:
             continue
+        if fix and any(_touches(edit, state.edits) for edit in finding.edits):
+            continue  # its whole-line edit would overlap one already queued: keep the text
         on_finding(finding)
         if fix:
             state.edits.extend(finding.edits)
@@ -232,6 +252,11 @@ def _detect(
     state.removed.forget(window.base)
     window.trim(state.reach, hold - HOLD)
     return hold
+
+
+def _touches(edit: Edit, queued: list[Edit]) -> bool:
+    """Return True when `edit` overlaps one of the queued edits (the queue is short)."""
+    return any(edit.start < other.end and other.start < edit.end for other in queued)
 
 
 def _shift(copy: Copy, base: int) -> Copy:

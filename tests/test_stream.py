@@ -8,13 +8,15 @@ import random
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from cleaner import Config, pipes
+from cleaner import Config, pipes, stream
 from cleaner.cli import app
 from cleaner.engine import check_document, fix_document, parse
+from cleaner.errors import InternalError
 from cleaner.model import Finding
 from cleaner.stream import stream_fix
 
@@ -156,3 +158,25 @@ def test_stream_bytes_without_sink_reports_findings() -> None:
     assert [(f.line, f.end_line) for f in result.findings] == [(104, 203)]
     assert result.bytes_before == len(source)
     assert not result.changed
+
+
+def test_a_bug_mid_stream_passes_the_rest_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Nothing lost: when the detector fails, what was read but not written, and the rest of
+    # the input, go out unchanged, and the error names the input.
+    lines = [f"line {i} of a transcript that goes on\n" for i in range(2_000)]
+    calls = 0
+    real = stream._detect
+
+    def failing(*args: Any, **kwargs: Any) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise RuntimeError("boom")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(stream, "_detect", failing)
+    chunks = ["".join(lines[i : i + 100]) for i in range(0, len(lines), 100)]
+    out: list[str] = []
+    with pytest.raises(InternalError, match="the rest of the input was passed through"):
+        out.extend(stream_fix(chunks, Config(select=frozenset({"duplicate-passage"}))))
+    assert "".join(out) == "".join(lines)
