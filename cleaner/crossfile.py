@@ -257,19 +257,13 @@ class CrossIndex:
             if similarity >= 1.0
             else f"about {min(similarity, 0.99):.0%} the same as"
         )
-        last_line = self.line_counts[earlier]
-        end_line, end_column = lines.position(print_.length)
-        return Finding(
-            rule="duplicate-file",
-            severity=Severity.WARNING,
-            message=f"the spoken words are {alike} {self.paths[earlier]} (the earlier file)",
-            start=0,
-            end=print_.length,
-            line=1,
-            column=1,
-            end_line=end_line,
-            end_column=end_column,
-            related=Related(self.paths[earlier], 1, last_line),
+        return lines.finding(
+            "duplicate-file",
+            Severity.WARNING,
+            f"the spoken words are {alike} {self.paths[earlier]} (the earlier file)",
+            0,
+            print_.length,
+            related=Related(self.paths[earlier], 1, self.line_counts[earlier]),
         )
 
     # -- duplicate-passage across files -------------------------------------------------------
@@ -316,24 +310,16 @@ class CrossIndex:
                 continue
             start = int(print_.spans[index_of[chain.later_start], 0])
             end = int(print_.spans[index_of[chain.later_end], 1])
-            line, column = lines.position(start)
-            end_line, end_column = lines.position(end)
             where = Related(
                 self.paths[earlier], line_of[chain.first_start], line_of[chain.first_end]
             )
-            finding = Finding(
-                rule="duplicate-passage",
-                severity=Severity.WARNING,
-                message=(
-                    f"a passage of about {size} words also in {where.path} "
-                    f"(lines {where.line}-{where.end_line}, about {similarity:.0%} alike)"
-                ),
-                start=start,
-                end=end,
-                line=line,
-                column=column,
-                end_line=end_line,
-                end_column=end_column,
+            finding = lines.finding(
+                "duplicate-passage",
+                Severity.WARNING,
+                f"a passage of about {size} words also in {where.path} "
+                f"(lines {where.line}-{where.end_line}, about {similarity:.0%} alike)",
+                start,
+                end,
                 related=where,
             )
             yield chain.later_start, chain.later_end + NGRAM, finding

@@ -168,6 +168,38 @@ class LineIndex:
         line = self.line_of(offset)
         return line, offset - self.starts[line - 1] + 1
 
+    def finding(
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        start: int,
+        end: int,
+        *,
+        edits: Sequence[Edit] = (),
+        related: Related | None = None,
+        safe: bool = True,
+        reason: str = "",
+    ) -> Finding:
+        """Build a finding for `start..end`, computing its lines and columns."""
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        return Finding(
+            rule=rule,
+            severity=severity,
+            message=message,
+            start=start,
+            end=end,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            edits=tuple(edits),
+            related=related,
+            safe=safe,
+            reason=reason,
+        )
+
     def line_start(self, line: int) -> int:
         """Return the offset where 1-based `line` starts."""
         return self.starts[line - 1]
@@ -216,19 +248,13 @@ class Document:
         reason: str = "",
     ) -> Finding:
         """Build a finding for `text[start:end]`, computing its lines and columns."""
-        line, column = self.lines.position(start)
-        end_line, end_column = self.lines.position(end)
-        return Finding(
-            rule=rule,
-            severity=severity,
-            message=message,
-            start=start,
-            end=end,
-            line=line,
-            column=column,
-            end_line=end_line,
-            end_column=end_column,
-            edits=tuple(edits),
+        return self.lines.finding(
+            rule,
+            severity,
+            message,
+            start,
+            end,
+            edits=edits,
             related=related,
             safe=safe,
             reason=reason,

@@ -324,20 +324,32 @@ def parse(text: str) -> Parsed:
     segments = []
     for number, cue in enumerate(cues):
         payload = text[cue.text_start : cue.text_end]
-        segments.append(
-            Segment(
-                index=number,
-                text=payload,
-                text_start=cue.text_start,
-                text_end=cue.text_end,
-                block_start=cue.block_start,
-                block_end=cue.block_end,
-                start=cue.timing.start if cue.timing else None,
-                end=cue.timing.end if cue.timing else None,
-                speaker=speaker_label(payload.partition("\n")[0].partition("\r")[0]),
-            )
-        )
+        first_line = payload.partition("\n")[0].partition("\r")[0]
+        segments.append(cue_segment(number, cue, payload, speaker=speaker_label(first_line)))
     return Parsed(tuple(segments), tuple(sorted(problems, key=lambda p: (p.start, p.end))))
+
+
+def cue_segment(
+    number: int,
+    cue: Cue,
+    payload: str,
+    *,
+    speaker: str | None,
+    marks: tuple[TimeMark, ...] = (),
+) -> Segment:
+    """Build the Segment of a scanned cue (SRT and WebVTT alike)."""
+    return Segment(
+        index=number,
+        text=payload,
+        text_start=cue.text_start,
+        text_end=cue.text_end,
+        block_start=cue.block_start,
+        block_end=cue.block_end,
+        start=cue.timing.start if cue.timing else None,
+        end=cue.timing.end if cue.timing else None,
+        speaker=speaker,
+        marks=marks,
+    )
 
 
 def index_spans(text: str) -> list[tuple[int, int, int]]:

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from cleaner.formats.srt import (
     Dialect,
     Line,
+    cue_segment,
     escape,
     has_arrow,
     read_time,
@@ -30,7 +31,7 @@ from cleaner.formats.srt import (
     scan,
     split_lines,
 )
-from cleaner.model import Parsed, Problem, Role, Segment, TimeMark
+from cleaner.model import Parsed, Problem, Role, TimeMark
 
 NAME = "vtt"
 EXTENSIONS = (".vtt",)
@@ -114,18 +115,5 @@ def parse(text: str) -> Parsed:
         payload = text[cue.text_start : cue.text_end]
         marks, mark_problems = _marks(text, cue.text_start, cue.text_end)
         problems.extend(mark_problems)
-        segments.append(
-            Segment(
-                index=number,
-                text=payload,
-                text_start=cue.text_start,
-                text_end=cue.text_end,
-                block_start=cue.block_start,
-                block_end=cue.block_end,
-                start=cue.timing.start if cue.timing else None,
-                end=cue.timing.end if cue.timing else None,
-                speaker=voice(payload),
-                marks=marks,
-            )
-        )
+        segments.append(cue_segment(number, cue, payload, speaker=voice(payload), marks=marks))
     return Parsed(tuple(segments), tuple(sorted(problems, key=lambda p: (p.start, p.end))))
