@@ -1,6 +1,6 @@
 """Read WebVTT (.vtt) losslessly: one segment per cue, exact spans, problems instead of errors.
 
-Blocks are split as in `cleaner.formats.srt` (shared machinery, same malformed-block policy).
+Blocks are split as in SRT (`cleaner.formats.cues`: shared machinery, same malformed-block policy).
 WebVTT specifics: the `WEBVTT` line and the header lines under it (`Kind:`, `Language:`, the old
 YouTube `Style:` ... `##` block) run to the first blank line or timing line and are no segment;
 NOTE, STYLE and REGION blocks are no segments either (a cue's block ends where they start, so
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from cleaner.formats.srt import (
+from cleaner.formats.cues import (
     Dialect,
     Line,
     cue_segment,

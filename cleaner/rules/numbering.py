@@ -9,7 +9,7 @@ from cleaner.config import Config
 from cleaner.model import Document, Edit, Finding, Segment, Severity
 from cleaner.rules import RuleInfo
 
-# A cue number line as the SRT reader takes it (`formats.srt._INDEX_RE`): ASCII digits, stray
+# A cue number line as the SRT reader takes it (`formats.cues.INDEX_RE`): ASCII digits, stray
 # spaces or tabs around them, then the end of the line.
 INDEX_LINE_RE = re.compile(r"[ \t]*([0-9]{1,12})[ \t]*(?=[\r\n]|\Z)")
 
