@@ -27,6 +27,7 @@ from rapidfuzz import fuzz, process
 # Word characters for boundaries: a match never starts or ends next to one of these.
 _WORD_CHAR_RE = re.compile(r"[^\W_]|[\u0300-\u036f]")
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+_JOINERS = "_./@:\\"  # characters that glue words into one token (URLs, paths, identifiers)
 _WHITESPACE = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
 _WHITESPACE += "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _ASCII_WS_TABLE = bytes.maketrans(b"\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", b"         ")
@@ -217,6 +218,8 @@ def _is_whole(text: str, start: int, end: int, words: tuple[str, ...]) -> bool:
         return False
     if end < len(text) and _WORD_CHAR_RE.match(text, end):
         return False
+    if _in_token(text, start, end):
+        return False
     if tuple(fold(text[start:end]).split()) != words:
         return False  # a '?' stand-in matched a '?' in the phrase, or odd whitespace
     if len(words) > 1:
@@ -224,6 +227,23 @@ def _is_whole(text: str, start: int, end: int, words: tuple[str, ...]) -> bool:
             if len(_LINE_BREAK_RE.findall(gap.group())) > 1:
                 return False
     return True
+
+
+def _in_token(text: str, start: int, end: int) -> bool:
+    """Return True when the hit is part of a URL, address, path, file name or identifier.
+
+    `github.com`, `x@github.com`, `pytorch/vision`, `youtube_dl`, `chatgpt.py`: a joiner with a
+    word character on its far side glues the hit to more text that no glossary should respell.
+    A hyphen is not a joiner ("ChatGPT-like" is prose), nor is an underscore or a dot with a
+    space beyond it (`_YouTube_` emphasis, a sentence's full stop).
+    """
+    if start >= 2 and text[start - 1] in _JOINERS and _WORD_CHAR_RE.match(text, start - 2):
+        return True
+    return (
+        end + 1 < len(text)
+        and text[end] in _JOINERS
+        and _WORD_CHAR_RE.match(text, end + 1) is not None
+    )
 
 
 def choose(hits: Sequence[Hit]) -> list[Hit]:

@@ -197,3 +197,20 @@ def test_fixing_twice_changes_nothing(pieces: list[tuple[str, str]]) -> None:
     config = PLAIN.replace(select=frozenset({"glossary-term"}))
     once = fix(text, config=config).text
     assert fix(once, config=config).text == once
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("see https://github.com/foo/bar now\n", "see https://github.com/foo/bar now\n"),
+        ("run youtube_dl please\n", "run youtube_dl please\n"),
+        ("mail x@github.com today\n", "mail x@github.com today\n"),
+        ("open chatgpt.py here\n", "open chatgpt.py here\n"),
+        ("clone pytorch/vision first\n", "clone pytorch/vision first\n"),
+        ("I like _youtube_ videos\n", "I like _YouTube_ videos\n"),
+        ("a chatgpt-like tool\n", "a ChatGPT-like tool\n"),
+        ("I use github.\n", "I use GitHub.\n"),
+    ],
+)
+def test_urls_paths_and_identifiers_are_not_respelled(text: str, fixed: str) -> None:
+    assert fix(text).text == fixed
