@@ -23,6 +23,7 @@ from itertools import accumulate, count
 
 import regex
 
+from cleaner.formats.speakers import is_speaker
 from cleaner.formats.times import parse_clock
 from cleaner.model import Edit, Parsed, Problem, Role, Segment, TimeMark
 
@@ -68,10 +69,6 @@ _SPEAKER_RE = regex.compile(
 # Otter.ai export: the speaker's name, two or more spaces, the time, alone on a line.
 _OTTER_RE = regex.compile(
     r"(?P<name>[^\s\[\(0-9][^\r\n]{0,60}?)[ \t]{2,}(?P<time>[0-9]{1,2}(?::[0-9]{1,2}){1,2})[ \t]*"
-)
-# Line-start words followed by a colon that head metadata rather than name a speaker.
-_NOT_SPEAKERS = frozenset(
-    {"From", "To", "Cc", "Subject", "Date", "Title", "Note", "Notes", "Source", "Summary", "Tags"}
 )
 
 
@@ -192,7 +189,7 @@ def _segment(
             label = _SPEAKER_RE.match(text, pos, line_end)
             if label is not None:
                 name = label.group(label.lastgroup or 0).strip()  # one group per alternative
-                if name and name not in _NOT_SPEAKERS:
+                if name and is_speaker(name):
                     speaker = name
     marks: tuple[TimeMark, ...] = ()
     if text.find("[", pos, line_end) >= 0 or text.find("(", pos, line_end) >= 0:

@@ -327,3 +327,12 @@ def test_one_long_line() -> None:
     (segment,) = plain.parse(line).segments
     assert segment.start_ms == 1000
     assert len(segment.marks) == 69_999
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [("Yeah: sure, go on", None), ("So: where were we", None), ("Alban: hi", "Alban")],
+)
+def test_interjections_are_not_speakers(line: str, speaker: str | None) -> None:
+    # The plain reader shares cleaner.formats.speakers with SRT.
+    assert plain.parse(line + "\n").segments[0].speaker == speaker
