@@ -15,7 +15,12 @@ from cleaner.formats.jsonscan import JArray, JNode, JObject, JsonError, scan
 from cleaner.model import Edit, Parsed, Role, Segment
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "formats" / "json"
-SAMPLE = Path("/work/shared/samples/transcriptator_podnews_weekly_review_2023-06-02.json")
+SAMPLE = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "samples"
+    / "transcriptator_podnews_weekly_review_2023-06-02.json"
+)  # the shared samples sit beside the checkout, as they do for CI
 
 
 def read(name: str) -> str:

@@ -6,53 +6,24 @@ import time
 from pathlib import Path
 
 import pytest
+from cue_helpers import SAMPLES, Cue, apply, check_cue_spans, read, row
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.formats import vtt
-from cleaner.model import Edit, Parsed, Role, Segment
+from cleaner.model import Parsed, Role
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "formats" / "vtt"
-SAMPLES = Path("/work/shared/samples")
-
-# (index, start ms, end ms, text, speaker)
-Cue = tuple[int, int | None, int | None, str, str | None]
-
-
-def read(path: Path) -> str:
-    """Read a file exactly as stored (no newline translation)."""
-    return path.read_bytes().decode("utf-8-sig")
-
-
-def apply(source: str, edit: Edit) -> str:
-    """Apply one edit to the source."""
-    return source[: edit.start] + edit.replacement + source[edit.end :]
-
-
-def row(segment: Segment) -> Cue:
-    """Reduce a segment to what the tables compare."""
-    return (segment.index, segment.start_ms, segment.end_ms, segment.text, segment.speaker)
 
 
 def check_spans(source: str, parsed: Parsed) -> None:
-    """Assert every span points at what it claims and blocks are in order, not overlapping."""
-    previous_end = 0
-    for number, segment in enumerate(parsed.segments):
-        assert segment.index == number
-        assert segment.offsets is None
-        assert source[segment.text_start : segment.text_end] == segment.text
-        assert segment.block_start <= segment.text_start <= segment.text_end <= segment.block_end
-        assert previous_end <= segment.block_start
-        previous_end = segment.block_end
-        for mark in (segment.start, segment.end):
-            if mark is not None:
-                assert segment.block_start <= mark.start < mark.end <= segment.text_start
+    """Assert every span points at what it claims, and inline times sit inside their cue."""
+    check_cue_spans(source, parsed)
+    for segment in parsed.segments:
         for mark in segment.marks:
             assert mark.role is Role.INLINE
             assert segment.text_start < mark.start < mark.end < segment.text_end
             assert source[mark.start - 1] == "<" and source[mark.end] == ">"
-    for problem in parsed.problems:
-        assert 0 <= problem.start <= problem.end <= len(source)
 
 
 FIXTURE_CUES: list[tuple[str, int, list[Cue]]] = [

@@ -22,7 +22,7 @@ ROOT = Path(__file__).parents[2]
 FIXTURES = ROOT / "fixtures"
 SEED = FIXTURES / "seed.txt"
 GOLDEN = FIXTURES / "timestamps"
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"  # beside the checkout
 
 Hit = tuple[str, int, int]  # rule, line, column
 
