@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterator, Sequence
 
 from cleaner.config import Config
+from cleaner.formats.cues import INDEX_RE
 from cleaner.model import Document, Edit, Finding, Segment, Severity
 from cleaner.rules import RuleInfo
 
-# A cue number line as the SRT reader takes it (`formats.cues.INDEX_RE`): ASCII digits, stray
-# spaces or tabs around them, then the end of the line.
-INDEX_LINE_RE = re.compile(r"[ \t]*([0-9]{1,12})[ \t]*(?=[\r\n]|\Z)")
+# A cue number line exactly as the SRT reader takes it, then the end of the line.
+INDEX_LINE_RE = re.compile(INDEX_RE.pattern + r"(?=[\r\n]|\Z)")
 
 RULES = (
     RuleInfo(
