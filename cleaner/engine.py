@@ -56,7 +56,7 @@ def check_document(doc: Document, config: Config) -> list[Finding]:
     """Run every enabled rule over `doc`; findings come back in source order."""
     found = [
         finding
-        for check in checkers()
+        for check in checkers(config)
         for finding in check(doc, config)
         if config.enabled(finding.rule)
     ]

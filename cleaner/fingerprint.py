@@ -1,30 +1,29 @@
 """Word hashes, n-gram fingerprints and matching seeds, vectorized with numpy.
 
-Words are the tokens of `cleaner.text.TOKEN_RE` (tags and times skipped), read with the stdlib
-`re` engine, which is about twice as fast as `regex` with `\\p{..}` classes: `\\w` stands for
-letters and digits (it also takes `_` and leaves combining marks out, so a decomposed accent
-splits a word; both copies of a passage split the same way, so duplicates are still found).
-Each word's key (`text.normalize`: NFKC, case-folded) gets a stable 64-bit hash (blake2b),
-computed once per distinct spelling, so fingerprints are the same in every run and every file.
+Words are the tokens of `cleaner.text.TOKEN_RE` (tags and times skipped), so the duplicate rule
+counts the same words as every other rule. Each word's key (`text.normalize`: NFKC, case-folded)
+gets a stable 64-bit hash (blake2b), computed once per distinct spelling, so fingerprints are the
+same in every run and every file.
 
-Bulk hashing (`Tokenizer`) runs the regex once per distinct whitespace-free chunk (`word,`,
+Bulk tokenizing (`Tokenizer`) runs the regex once per distinct whitespace-free chunk (`word,`,
 `[00:01:02]`, `Ann:`), not once per word: the text is split at whitespace by `str.split` (C
-speed), chunks become ids through a dict, and ids become word hashes through numpy indexing.
-That gives the same words as the regex over the whole text because no word and, once the
-markup that may hold whitespace (`<v Ann>`, `[00:01 --> 00:02]`) is blanked out, no markup
-crosses whitespace (tests/test_passages.py checks the two against each other).
+speed), chunks become ids through a dict, and ids become word values (hashes, or key ids for
+`cleaner.rules._words`) through numpy indexing. That gives the same words as the regex over the
+whole text because no word and, once the markup that may hold whitespace (`<v Ann>`,
+`[00:01 --> 00:02]`) is blanked out, no markup crosses whitespace (tests/test_passages.py and
+tests/rules/test_words.py check the two against each other).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
 import numpy as np
 import numpy.typing as npt
+import regex
 
 from cleaner.text import normalize
 
@@ -40,16 +39,17 @@ _MARKUP = (
     rf"|[\[(]{_TIME}(?:\s*-{{1,2}}>\s*{_TIME})?[\])]"
     r"|\d{1,4}:\d{1,2}:\d{1,2}(?:[.,]\d{1,9})?"
 )
-_WORD = r"\w+(?:['’]\w+)*"
+_LETTERS = r"[\p{L}\p{N}\p{M}]+"
+_WORD = rf"{_LETTERS}(?:['’]{_LETTERS})*"
 # Markup matches come back as '' from findall; the separator alternative marks unit ends
 # (segments joined with NUL in a document, line breaks in a stream).
-SEGMENT_TOKEN_RE = re.compile(rf"(?:{_MARKUP})|(\x00|{_WORD})")
-LINE_TOKEN_RE = re.compile(rf"(?:{_MARKUP})|(\r\n|\r|\n|{_WORD})")
-WORD_TOKEN_RE = re.compile(rf"(?:{_MARKUP})|({_WORD})")
+SEGMENT_TOKEN_RE = regex.compile(rf"(?:{_MARKUP})|(\x00|{_WORD})")
+LINE_TOKEN_RE = regex.compile(rf"(?:{_MARKUP})|(\r\n|\r|\n|{_WORD})")
+WORD_TOKEN_RE = regex.compile(rf"(?:{_MARKUP})|({_WORD})")
 # The markup that may hold whitespace: any tag, a citation range. The leading class lets the
 # engine skip straight to `<`, `[` and `(`; the lookbehinds then pick the alternative, in the
 # order `_MARKUP` tries them, so the matches are the ones the token regexes would make.
-_SPANNING_RE = re.compile(
+_SPANNING_RE = regex.compile(
     rf"[<\[(](?:(?<=<)[^<>\r\n]{{0,200}}>|(?<=[\[(]){_TIME}\s*-{{1,2}}>\s*{_TIME}[\])])"
 )
 # Between units: a line break on each side keeps tags (no line break inside) and citation
@@ -106,15 +106,18 @@ def hash_segments(texts: list[str], vocabulary: Vocabulary) -> Hashed:
 
 
 class Tokenizer(dict[str, int]):
-    """Chunk ids of whitespace-free chunks, with the word hashes each chunk holds.
+    """Chunk ids of whitespace-free chunks, with the word values each chunk holds.
+
+    A word's value is `vocabulary[word]`: a stable hash with `Vocabulary` (the default), or
+    whatever a mapping that fills itself on a miss gives (`cleaner.rules._words` uses key ids).
 
     Learned once per distinct chunk and kept across calls (a transcript has tens of thousands
     of distinct chunks, not millions); cleared past `cap` chunks between two calls.
     """
 
-    def __init__(self, vocabulary: Vocabulary | None = None, cap: int = 1_000_000) -> None:
+    def __init__(self, vocabulary: dict[str, int] | None = None, cap: int = 1_000_000) -> None:
         super().__init__()
-        self.vocabulary = vocabulary if vocabulary is not None else Vocabulary()
+        self.vocabulary: dict[str, int] = vocabulary if vocabulary is not None else Vocabulary()
         self.cap = cap
         self._first: list[int] = []
         self._count: list[int] = []

@@ -64,6 +64,10 @@ def rule_ids() -> frozenset[str]:
     return frozenset(rule.id for rule in all_rules())
 
 
-def checkers() -> tuple[Checker, ...]:
-    """Return the check function of every family."""
-    return tuple(family.check for family in families())
+def checkers(config: Config | None = None) -> tuple[Checker, ...]:
+    """Return the check function of every family, or of those with a rule `config` enables."""
+    return tuple(
+        family.check
+        for family in families()
+        if config is None or any(config.enabled(rule.id) for rule in family.RULES)
+    )

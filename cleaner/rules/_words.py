@@ -2,9 +2,11 @@
 
 `segment_words(doc)` gives, for each segment, the keys of the words `cleaner.text.words` yields
 for its text, as one array of key ids (equal ids, equal keys) and the bounds of each segment's
-words, instead of one `Word` object per word. Tokenizing a megabyte this way is one `findall`
-over the joined texts, one dict pass (Python work per distinct spelling only) and a few numpy
-operations. Rules that need word positions tokenize the few segments they report on.
+words, instead of one `Word` object per word. Tokenizing goes through
+`cleaner.fingerprint.Tokenizer`: one `str.split` over the joined texts, one dict lookup per
+whitespace-free chunk, the regex once per distinct chunk, and a few numpy operations. The
+duplicate rule hashes these same key ids, so every rule counts the same words. Rules that need
+word positions tokenize the few segments they report on.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy
 import regex
 from numpy.typing import NDArray
 
+from cleaner.fingerprint import Tokenizer
 from cleaner.model import Document, Segment
 from cleaner.text import TOKEN_RE, normalize
 
@@ -27,13 +30,8 @@ _TOKEN_ALL_RE = regex.compile(
 # The same with one group around both alternatives, so that `split` returns gap, token, gap,
 # token, ..., gap: the lengths alone then give every token's span.
 _SPLIT_RE = regex.compile(f"({_TOKEN_ALL_RE.pattern})", TOKEN_RE.flags)
-# Texts are joined by a tag of their own, which marks where each one ends in the token list.
-# No token can cross it: tags stop at a line break, citations and clock times need a digit
-# after their whitespace, words a letter. So each text is tokenized exactly as on its own.
-_MARK = "<\x01>"
-_JOIN = f"\n{_MARK}\n"
-# Segments are tokenized in chunks of about this many characters, to bound the token lists.
-_CHUNK_CHARS = 1 << 20
+# Segments are tokenized in batches of about this many characters, to bound the chunk lists.
+_BATCH_CHARS = 1 << 20
 
 Ints = NDArray[numpy.int64]
 Keys = NDArray[numpy.int32]  # key ids: half the memory, twice the comparisons per second
@@ -75,74 +73,46 @@ def tokenize(segments: Sequence[Segment]) -> SegmentWords:
     >>> found.keys.tolist(), found.bounds.tolist(), found.vocabulary
     ([0, 1, 0], [0, 2, 3, 3], ('hi', 'there'))
     """
-    key_ids: dict[str, int] = {}
+    key_ids = _KeyIds()
+    # One tokenizer per document: its chunk cache holds this document's key ids.
+    tokenizer = Tokenizer(key_ids)
     keys: list[Keys] = []
     counts: list[Ints] = []
-    for first, last in _chunks(segments):
-        chunk_keys, chunk_counts = _tokenize_chunk(
-            [segment.text for segment in segments[first:last]], key_ids
-        )
-        keys.append(chunk_keys)
-        counts.append(chunk_counts)
+    for first, last in _batches(segments):
+        found = tokenizer.hash_units([segment.text for segment in segments[first:last]])
+        keys.append(found.hashes.astype(numpy.int32))
+        counts.append(numpy.bincount(found.units, minlength=last - first))
     bounds = numpy.zeros(len(segments) + 1, dtype=numpy.int64)
     if counts:
         numpy.cumsum(numpy.concatenate(counts), out=bounds[1:])
     all_keys = numpy.concatenate(keys) if keys else numpy.zeros(0, dtype=numpy.int32)
-    return SegmentWords(all_keys, bounds, tuple(key_ids))
+    return SegmentWords(all_keys, bounds, tuple(key_ids.ids))
 
 
-def _chunks(segments: Sequence[Segment]) -> list[tuple[int, int]]:
-    chunks: list[tuple[int, int]] = []
+class _KeyIds(dict[str, int]):
+    """Key id of each spelling, filled on a miss: equal keys (`normalize`), equal ids."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: dict[str, int] = {}  # key -> id, in id order
+
+    def __missing__(self, spelling: str) -> int:
+        ident = self.ids.setdefault(normalize(spelling), len(self.ids))
+        self[spelling] = ident
+        return ident
+
+
+def _batches(segments: Sequence[Segment]) -> list[tuple[int, int]]:
+    batches: list[tuple[int, int]] = []
     first, size = 0, 0
     for index, segment in enumerate(segments):
-        size += len(segment.text) + len(_JOIN)
-        if size >= _CHUNK_CHARS:
-            chunks.append((first, index + 1))
+        size += len(segment.text) + 3
+        if size >= _BATCH_CHARS:
+            batches.append((first, index + 1))
             first, size = index + 1, 0
     if first < len(segments):
-        chunks.append((first, len(segments)))
-    return chunks
-
-
-def _tokenize_chunk(texts: list[str], key_ids: dict[str, int]) -> tuple[Keys, Ints]:
-    """Return (key ids of the words, words per text) of `texts`, adding new keys to `key_ids`."""
-    tokens = _TOKEN_ALL_RE.findall(_JOIN.join(texts))
-    # Python work per distinct spelling only: `first[token]` is where `token` first occurs.
-    first: dict[str, int] = {}
-    spelled = numpy.fromiter(
-        map(first.setdefault, tokens, itertools.count()), dtype=numpy.int64, count=len(tokens)
-    )
-    # Markup (tags, citations, clock times) holds `<` or `:`; a word never does.
-    by_spelling = numpy.full(max(len(tokens), 1), -1, dtype=numpy.int32)
-    by_spelling[numpy.fromiter(first.values(), dtype=numpy.int64, count=len(first))] = [
-        -1 if "<" in token or ":" in token else key_ids.setdefault(normalize(token), len(key_ids))
-        for token in first
-    ]
-    token_keys = by_spelling[spelled]
-    ends = numpy.flatnonzero(spelled == first.get(_MARK, -1))
-    if len(ends) != len(texts) - 1:
-        # A text holding the mark itself: tokenize each text on its own (never seen in practice).
-        return _tokenize_each(texts, key_ids)
-    is_word = token_keys >= 0
-    before = numpy.zeros(len(tokens) + 1, dtype=numpy.int64)
-    numpy.cumsum(is_word, out=before[1:])
-    words_to = numpy.append(before[ends], before[-1])
-    counts = numpy.diff(words_to, prepend=0)
-    return token_keys[is_word], counts
-
-
-def _tokenize_each(texts: list[str], key_ids: dict[str, int]) -> tuple[Keys, Ints]:
-    keys: list[int] = []
-    counts: list[int] = []
-    for text in texts:
-        found = [
-            key_ids.setdefault(normalize(token), len(key_ids))
-            for token in _TOKEN_ALL_RE.findall(text)
-            if "<" not in token and ":" not in token
-        ]
-        keys.extend(found)
-        counts.append(len(found))
-    return numpy.array(keys, dtype=numpy.int32), numpy.array(counts, dtype=numpy.int64)
+        batches.append((first, len(segments)))
+    return batches
 
 
 def count_words(text: str) -> int:

@@ -9,11 +9,12 @@ import numpy as np
 
 from cleaner import formats
 from cleaner.config import Config
-from cleaner.fingerprint import I64, NGRAM, Tokenizer, nth_word_span
+from cleaner.fingerprint import I64, NGRAM, Vocabulary, nth_word_span
 from cleaner.model import Document, Finding, Segment, Severity
 from cleaner.passages import Copy, find_copies, select
 from cleaner.removal import plain_edits, segment_edits
 from cleaner.rules import RuleInfo
+from cleaner.rules._words import segment_words
 
 RULE = "duplicate-passage"
 
@@ -51,7 +52,7 @@ RULES = (
 )
 
 # Hashes are stable (blake2b of the word key), so one cache serves every document.
-_TOKENIZER = Tokenizer()
+_HASHES = Vocabulary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +105,18 @@ def check(doc: Document, config: Config) -> Iterator[Finding]:
     """Report the later copy of each duplicated passage (or the earlier, with keep=last)."""
     if not config.enabled(RULE) or not doc.segments:
         return
-    hashed = _TOKENIZER.hash_units([segment.text for segment in doc.segments])
+    found = segment_words(doc)
+    # The words other rules count, hashed per distinct key (a key hashes as its spellings do).
+    key_hashes = np.fromiter(
+        map(_HASHES.__getitem__, found.vocabulary), dtype=np.uint64, count=len(found.vocabulary)
+    )
     copies = find_copies(
-        hashed.hashes, min_words=config.min_words, min_similarity=config.min_similarity
+        key_hashes[found.keys],
+        min_words=config.min_words,
+        min_similarity=config.min_similarity,
     )
     keep_last = config.keep == "last"
-    unit_first = np.searchsorted(hashed.units, np.arange(len(doc.segments) + 1))
-    words = _WordMap(hashed.units, unit_first.astype(np.int64))
+    words = _WordMap(found.segment_of(), found.bounds)
     copies = [words.trim(copy) for copy in copies]
     for copy in select(copies, keep_last=keep_last, min_words=config.min_words):
         yield _finding(doc, words, copy, keep_last)

@@ -10,6 +10,7 @@ scanned for each unit length. Words the `rolling-caption` rule trims and bracket
 from __future__ import annotations
 
 import bisect
+import itertools
 import operator
 import re
 from collections.abc import Hashable, Iterator, Sequence
@@ -210,36 +211,61 @@ def _stream(doc: Document) -> _Stream:
         if overlap.evidence:
             first = int(found.bounds[overlap.index])
             dropped.extend(range(first, first + overlap.count))
-    labels: dict[str, list[str]] = {}
-    for index, segment in enumerate(doc.segments):
-        text = segment.text
-        if "[" in text or "(" in text:  # else no annotation: spare the regex
-            first = int(found.bounds[index])
-            dropped.extend(first + number for number in _annotation_words(segment))
-        if segment.speaker:
-            dropped.extend(_label_words(found, index, segment.speaker, labels))
-    if not dropped:
+    for index in _annotated(doc.segments):
+        first = int(found.bounds[index])
+        dropped.extend(first + number for number in _annotation_words(doc.segments[index]))
+    labels = _label_words(doc, found)
+    if not dropped and not len(labels):
         return _Stream(found.keys, None, found.bounds)
     keep = numpy.ones(len(found.keys), dtype=numpy.bool_)
     keep[dropped] = False
+    keep[labels] = False
     return _Stream(found.keys[keep], numpy.flatnonzero(keep), found.bounds)
 
 
-def _label_words(
-    found: SegmentWords, index: int, speaker: str, labels: dict[str, list[str]]
-) -> range:
-    """Return the positions of a speaker label's words at the start of segment `index`.
+def _label_words(doc: Document, found: SegmentWords) -> Ints:
+    """Return the positions of the speaker labels' words that start segments.
 
     A label is not speech: "Alice: <30 words>" said four times is a 30-word loop, not 31.
+    A segment's speaker counts where its first words are the speaker's name.
     """
-    if speaker not in labels:
-        labels[speaker] = [word.key for word in words(speaker)]
-    label = labels[speaker]
-    first, stop = int(found.bounds[index]), int(found.bounds[index + 1])
-    if not label or first + len(label) > stop:
-        return range(0)
-    spoken = [found.vocabulary[key] for key in found.keys[first : first + len(label)]]
-    return range(first, first + len(label)) if spoken == label else range(0)
+    by_speaker: dict[str, list[int]] = {}
+    for index, segment in enumerate(doc.segments):
+        if segment.speaker:
+            by_speaker.setdefault(segment.speaker, []).append(index)
+    if not by_speaker:
+        return numpy.zeros(0, dtype=numpy.int64)
+    key_ids = {key: ident for ident, key in enumerate(found.vocabulary)}
+    positions: list[Ints] = []
+    for speaker, indexes in by_speaker.items():
+        label = [key_ids.get(word.key, -1) for word in words(speaker)]
+        if not label or -1 in label:
+            continue  # a name no segment spells out
+        segments = numpy.array(indexes, dtype=numpy.int64)
+        firsts = found.bounds[segments]
+        firsts = firsts[found.bounds[segments + 1] - firsts >= len(label)]
+        # Each row: the first len(label) words of one segment of this speaker.
+        starts = firsts[:, None] + numpy.arange(len(label), dtype=numpy.int64)
+        spoken = (found.keys[starts] == numpy.array(label, dtype=found.keys.dtype)).all(axis=1)
+        positions.append(starts[spoken].ravel())
+    return numpy.concatenate(positions) if positions else numpy.zeros(0, dtype=numpy.int64)
+
+
+def _annotated(segments: Sequence[Segment]) -> list[int]:
+    """Return the indexes of the segments that may hold words inside annotations.
+
+    One regex pass over the texts that hold a bracket, joined by line breaks (which no
+    annotation crosses), instead of one per segment: most brackets are citations.
+    """
+    texts = [(index, s.text) for index, s in enumerate(segments) if "[" in s.text or "(" in s.text]
+    if not texts:
+        return []
+    starts = list(itertools.accumulate((len(text) + 1 for _, text in texts), initial=0))
+    joined = "\n".join(text for _, text in texts)
+    found = {bisect.bisect_right(starts, m.start()) - 1 for m in _WORDY_NOTE_RE.finditer(joined)}
+    # A tag may straddle a bracket: such segments are read whole (see `_annotation_words`).
+    found.update(k for k, (_, text) in enumerate(texts) if "<" in text)
+    return [texts[k][0] for k in sorted(found)]
 
 
 def _annotation_words(segment: Segment) -> list[int]:

@@ -6,7 +6,7 @@ import pytest
 
 from cleaner import Config, crossfile
 from cleaner.engine import check_document, parse
-from cleaner.rules import RuleInfo, all_rules
+from cleaner.rules import FAMILIES, RuleInfo, all_rules, checkers, loops
 
 _CASES = [
     pytest.param(rule, example, flagged, id=f"{rule.id}-{'flag' if flagged else 'ok'}-{i}")
@@ -37,3 +37,28 @@ def _cross_file_rules_found(example: str, config: Config) -> set[str]:
     files = crossfile.split_example(example)
     found = crossfile.check_texts(files, config)
     return {finding.rule for findings in found.values() for finding in findings}
+
+
+_FLAGGED = [
+    pytest.param(rule, example, id=rule.id)
+    for rule in all_rules()
+    for example in rule.must_flag[:1]
+]
+
+
+@pytest.mark.parametrize(("rule", "example"), _FLAGGED)
+def test_rule_alone_still_flags_its_example(rule: RuleInfo, example: str) -> None:
+    # With only this rule selected the engine skips every other family: the rule must not
+    # depend on them, and its family must be the one that runs.
+    if rule.id in crossfile.CROSS_FILE_RULES:
+        pytest.skip("cross-file findings come from the batch index, not a family")
+    config = Config(input_format=rule.example_format, select=frozenset({rule.id}))
+    doc = parse(example, path=f"example.{rule.example_format}", config=config)
+    assert {finding.rule for finding in check_document(doc, config)} == {rule.id}
+
+
+def test_families_run_only_when_one_of_their_rules_is_enabled() -> None:
+    everything = checkers(Config())
+    only_loops = checkers(Config(select=frozenset({"repetition-loop"})))
+    assert len(everything) == len(FAMILIES)
+    assert only_loops == (loops.check,)

@@ -46,7 +46,8 @@ def test_tokenize_gives_the_keys_of_words(texts: list[str], expected: list[list[
 
 _PIECES = st.sampled_from(
     ["a", "B", "é", "e\u0301", "1", ":", ".", "<", ">", "[", "]", "(", ")", " ", "\n", "\r",
-     "’", "'", "İ", "ß", "\x01", "<\x01>", "00:01:02", "[00:01]", "<c>", "-->", "ﬁ", "_"]
+     "’", "'", "İ", "ß", "\x01", "<\x01>", "00:01:02", "[00:01]", "<c>", "-->", "ﬁ", "_",
+     "\x00", "\x1c", "\xa0", "\t", "<v A b>"]
 )  # fmt: skip
 _TEXTS = st.lists(st.lists(_PIECES, max_size=20).map("".join), max_size=6)
 
@@ -57,13 +58,13 @@ def test_tokenize_equals_words_per_segment(texts: list[str]) -> None:
 
 
 @given(_TEXTS)
-def test_tokenize_in_small_chunks_equals_one_chunk(texts: list[str]) -> None:
+def test_tokenize_in_small_batches_equals_one_batch(texts: list[str]) -> None:
     whole = _keys(texts)
-    chunk, _words._CHUNK_CHARS = _words._CHUNK_CHARS, 3
+    batch, _words._BATCH_CHARS = _words._BATCH_CHARS, 3
     try:
         assert _keys(texts) == whole
     finally:
-        _words._CHUNK_CHARS = chunk
+        _words._BATCH_CHARS = batch
 
 
 @given(_TEXTS.map("".join))
