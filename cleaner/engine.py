@@ -18,7 +18,7 @@ from cleaner.errors import CleanerError, InputError, InternalError
 from cleaner.files import encode, read_file, write_atomic
 from cleaner.fix import apply_fixes, select_fixes
 from cleaner.model import Document, Finding, LineIndex
-from cleaner.rules import checkers
+from cleaner.rules import checkers, fulltext
 
 # Each pass re-checks the fixed text; conflicting fixes settle in a few passes, and a rule
 # that keeps proposing edits forever cannot hang a run.
@@ -90,6 +90,13 @@ def fix_document(doc: Document, config: Config) -> FixOutcome:
         if text == current.text:
             break
         applied.extend(chosen)
+        current = parse(text, path=doc.path, config=config.replace(input_format=doc.format))
+        findings = check_document(current, config)
+    # Derived data follows the segments once they are final: Whisper's top-level text.
+    synced = fulltext.resync(doc, current, config) if current is not doc else None
+    if synced is not None:
+        applied.append(synced)
+        text = apply_fixes(current.text, [synced])
         current = parse(text, path=doc.path, config=config.replace(input_format=doc.format))
         findings = check_document(current, config)
     return FixOutcome(current.text, tuple(applied), tuple(findings))

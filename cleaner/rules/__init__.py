@@ -43,6 +43,7 @@ FAMILIES = (
     "cleaner.rules.rolling",
     "cleaner.rules.numbering",
     "cleaner.rules.glossary",
+    "cleaner.rules.fulltext",  # rewrites Whisper's full text after fixes: see engine.fix_document
     "cleaner.crossfile",  # cross-file rules: findings come from cleaner.batch
 )
 
