@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cleaner.model import Document, LineIndex, Severity
 
@@ -29,3 +31,17 @@ def test_document_finding_fills_location() -> None:
     assert (finding.line, finding.column, finding.end_line, finding.end_column) == (2, 5, 2, 10)
     related = doc.related(4, 14)
     assert (related.line, related.end_line) == (2, 2)
+
+
+_LINE_TEXTS = st.lists(st.sampled_from(["a", "b", " ", "\n", "\r", "\r\n", "\u2028", "\x0c"]))
+
+
+@given(_LINE_TEXTS.map("".join))
+def test_line_starts_follow_every_break_and_no_other(text: str) -> None:
+    # With and without a \r the index takes different paths; both must agree with the rule.
+    expected = [0] + [
+        k + 1
+        for k, char in enumerate(text)
+        if char == "\n" or (char == "\r" and text[k + 1 : k + 2] != "\n")
+    ]
+    assert list(LineIndex.of(text).starts) == expected
