@@ -16,17 +16,15 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import ahocorasick_rs
-import numpy
-from rapidfuzz import fuzz, process
 
 # Word characters for boundaries: a match never starts or ends next to one of these.
 _WORD_CHAR_RE = re.compile(r"[^\W_]|[\u0300-\u036f]")
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")  # lone surrogates: only JSON escapes make them
 _JOINERS = "_./@:\\"  # characters that glue words into one token (URLs, paths, identifiers)
 _WHITESPACE = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
 _WHITESPACE += "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -41,6 +39,7 @@ _ASCII_FOLD_TABLE = bytes.maketrans(
 _DFA_PATTERNS = 50_000
 _MAX_GAP = 3  # wider gaps (indentation after a break) are searched in a collapsed copy
 _LONG_GAP_RE = re.compile(rf"\s{{{_MAX_GAP + 1},}}")
+_WIDE_GAP = " " * (_MAX_GAP + 1)  # the same, in a text whose whitespace is all spaces
 _MAX_WIDE_WORDS = 4  # phrases longer than this get gaps of 1-2 only, to bound the patterns
 # Phrases longer than this are spelled with single spaces only: 2 ** (words - 1) spellings
 # would otherwise make one long variant (a pasted sentence) take forever to compile.
@@ -74,6 +73,20 @@ def fold(text: str) -> str:
     if len(lowered) == len(text):
         return lowered
     return "".join(low if len(low := c.lower()) == 1 else c for c in text)
+
+
+def fold_ascii(text: str) -> bytes:
+    """Fold an all-ASCII `text` to bytes, every whitespace character a space, indexes kept.
+
+    >>> fold_ascii("Cloud\\tCODE")
+    b'cloud code'
+    """
+    return text.encode("ascii").translate(_ASCII_FOLD_TABLE)
+
+
+def spaced_fold(folded: str) -> str:
+    """Turn every whitespace character of a folded text into a space, keeping every index."""
+    return _spaced(folded, ascii_too=True)
 
 
 def phrase_words(phrase: str) -> tuple[str, ...]:
@@ -114,13 +127,13 @@ class Matcher:
 
     def search(self, text: str) -> list[Hit]:
         """Return every valid hit in `text`, overlapping ones included, in source order."""
-        hits = self._search(text)
-        if _LONG_GAP_RE.search(text):
+        hits, long_gap = self._search(text)
+        if long_gap:
             # Gaps wider than the automaton spells (indentation after a line break): search a
             # copy with each long run cut to its first character, map hits back, check again.
             collapsed, anchors = _collapse(text)
             seen = {(hit.phrase, hit.start, hit.end) for hit in hits}
-            for hit in self._search(collapsed):
+            for hit in self._search(collapsed)[0]:
                 start, end = _back(anchors, hit.start), _back(anchors, hit.end - 1) + 1
                 if (hit.phrase, start, end) not in seen and _is_whole(
                     text, start, end, hit.phrase.words
@@ -129,24 +142,36 @@ class Matcher:
             hits.sort(key=lambda hit: (hit.start, -hit.end))
         return hits
 
-    def _search(self, text: str) -> list[Hit]:
+    def _search(self, text: str) -> tuple[list[Hit], bool]:
+        """Return the hits, and whether `text` has a gap wider than _MAX_GAP."""
+        # The haystacks have every whitespace character as a space, so a wide gap is a plain
+        # substring test there: far cheaper than a regex over every character of the text.
         if self._ascii_ac is None and self._other_ac is None:
-            return []
+            return [], False
         hits: list[Hit] = []
+        long_gap = False
         if self._ascii_ac is not None:
             if text.isascii():
-                haystack = text.encode("ascii").translate(_ASCII_FOLD_TABLE)
+                haystack = fold_ascii(text)
             else:
                 spaced = _spaced(fold(text))
                 haystack = spaced.encode("ascii", "replace").translate(_ASCII_WS_TABLE)
+            long_gap = _WIDE_GAP.encode("ascii") in haystack
             found = self._ascii_ac.find_matches_as_indexes(haystack, overlapping=True)
             hits.extend(self._check(text, found, self._ascii, self._ascii_owner))
         if self._other_ac is not None:
-            spaced = _spaced(fold(text), ascii_too=True)
-            found = self._other_ac.find_matches_as_indexes(spaced, overlapping=True)
+            spaced = spaced_fold(fold(text))
+            long_gap = _WIDE_GAP in spaced
+            try:
+                found = self._other_ac.find_matches_as_indexes(spaced, overlapping=True)
+            except UnicodeEncodeError:
+                # Lone surrogates (a JSON `\ud800` escape) cannot go to the automaton, which
+                # holds UTF-8; one stand-in character for each keeps every index.
+                spaced = _SURROGATE_RE.sub("\ufffd", spaced)
+                found = self._other_ac.find_matches_as_indexes(spaced, overlapping=True)
             hits.extend(self._check(text, found, self._other, self._other_owner))
         hits.sort(key=lambda hit: (hit.start, -hit.end))
-        return hits
+        return hits, long_gap
 
     @staticmethod
     def _check(
@@ -260,174 +285,3 @@ def choose(hits: Sequence[Hit]) -> list[Hit]:
 def word_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Return the spans of the whitespace-separated words of `text[start:end]`."""
     return [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """A spelling to compare against: its key, and the term (`group`) it stands for."""
-
-    key: str  # folded words joined by single spaces
-    group: int
-
-
-@dataclass(frozen=True, slots=True)
-class NearMiss:
-    """A phrase at `text[start:end]` close to `choice` but not equal to any known spelling."""
-
-    start: int
-    end: int
-    choice: Choice
-    score: float
-
-
-# Precision over recall: one substitution in a 10-letter term scores 90; ordinary words in the
-# test corpus stay below 85. The runner-up of another term must trail by MARGIN, since "cloud
-# code" scores 85.7 against "claude code" and 84.2 against "cloud cdn".
-MIN_SCORE = 88.0
-MARGIN = 5.0
-MIN_TERM_CHARS = 6  # shorter terms have too many ordinary neighbours
-MIN_PHRASE_CHARS = 8  # likewise for phrases of several words ("you tube" is too close to prose)
-_ROW_BLOCK = 2048  # rows per cdist call, to bound the score matrix
-_PIECE_CHARS = 1 << 20  # the vocabulary is counted a piece of text at a time
-_PLAIN, _SHARED, _BREAK = 0, 1, 2  # kinds of vocabulary tokens
-# Words as the vocabulary sees them (folded text), and, for phrases, the tokens that end a run:
-# any punctuation, and a blank line.
-_WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-_TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[^\w\s]|\n[^\S\n]*\n|_")
-
-
-def near_misses(text: str, choices: Sequence[Choice], exact: frozenset[str]) -> list[NearMiss]:
-    """Find word runs of `text` close to a choice (by rapidfuzz ratio), vocabulary-wide.
-
-    The vocabulary is built at C speed where it can be: every distinct word, and only those
-    phrases that share a word with a phrase of the glossary ("clawd code" shares "code").
-    Positions are looked up afterwards, for the few phrases that score.
-    """
-    kept = [c for c in choices if _long_enough(c.key)]
-    if not kept:
-        return []
-    by_size: dict[int, list[Choice]] = {}
-    for choice in kept:
-        by_size.setdefault(len(choice.key.split()), []).append(choice)
-    folded = fold(text).replace("’", "'")
-    vocabulary = _vocabulary(folded, by_size)
-    scored: list[tuple[str, Choice, float]] = []
-    for size, group in sorted(by_size.items()):
-        low = min(len(c.key) for c in group) - 2
-        high = max(len(c.key) for c in group) + 2
-        rows = [g for g in vocabulary.get(size, ()) if low <= len(g) <= high and g not in exact]
-        rows.sort()  # deterministic order
-        for first in range(0, len(rows), _ROW_BLOCK):
-            for gram, choice, score in _score(rows[first : first + _ROW_BLOCK], group):
-                if size == 1 or _odd_words_are_rare(gram, choice, vocabulary):
-                    scored.append((gram, choice, score))
-    if not scored:
-        return []
-    # Where they are: one more automaton pass, with the same whole-word and gap rules.
-    places = Matcher([Phrase(tuple(gram.split(" ")), i) for i, (gram, _, _) in enumerate(scored)])
-    found = []
-    for hit in choose(places.search(text)):
-        _, choice, score = scored[hit.phrase.owner]
-        found.append(NearMiss(hit.start, hit.end, choice, score))
-    return found
-
-
-def _long_enough(phrase: str) -> bool:
-    letters = len(phrase.replace(" ", ""))
-    return letters >= (MIN_TERM_CHARS if " " not in phrase else MIN_PHRASE_CHARS)
-
-
-def _score(rows: list[str], group: list[Choice]) -> Iterator[tuple[str, Choice, float]]:
-    if not rows:
-        return
-    keys = [c.key for c in group]
-    matrix = process.cdist(rows, keys, scorer=fuzz.ratio, score_cutoff=MIN_SCORE - MARGIN)
-    for row in numpy.flatnonzero((matrix >= MIN_SCORE).any(axis=1)):
-        scores = matrix[row]
-        best = int(scores.argmax())
-        top = float(scores[best])
-        gram = rows[row]
-        if _plural(gram, keys[best]):
-            continue
-        rivals = [float(scores[i]) for i, c in enumerate(group) if c.group != group[best].group]
-        if rivals and top - max(rivals) < MARGIN:
-            continue
-        yield gram, group[best], top
-
-
-def _odd_words_are_rare(gram: str, choice: Choice, vocabulary: dict[int, Counter[str]]) -> bool:
-    """True when the words a phrase does not share with the term occur (almost) only in it.
-
-    "clawd" in "clawd code" is found nowhere else; "work" in "work team" (next to a term
-    "lork team") is all over the transcript, a sign of an ordinary phrase.
-    """
-    times = vocabulary[len(gram.split(" "))][gram]
-    shared = set(choice.key.split(" "))
-    return all(vocabulary[1][word] <= times + 2 for word in gram.split(" ") if word not in shared)
-
-
-def _plural(gram: str, key: str) -> bool:
-    """True for the term itself with an ending: "githubs" is GitHub, not a mis-hearing."""
-    return gram.startswith(key) and gram[len(key) :] in ("s", "es", "'s")
-
-
-def _vocabulary(folded: str, by_size: dict[int, list[Choice]]) -> dict[int, Counter[str]]:
-    """Return n -> distinct n-grams; phrases only where they share a word with a choice."""
-    longest = max(by_size)
-    if longest == 1:
-        return {1: Counter(_WORD_RE.findall(folded))}
-    shared = {
-        word for size, group in by_size.items() if size > 1 for c in group for word in c.key.split()
-    }
-    vocabulary: dict[int, Counter[str]] = {1: Counter()}
-    start = 0
-    while start < len(folded):
-        # Pieces end after a full stop: a token and a phrase both end there, so each piece
-        # counts alone; a megabyte at a time keeps the token lists small (and fast).
-        stop = folded.find(".", start + _PIECE_CHARS) + 1 or len(folded)
-        _count(_TOKEN_RE.findall(folded, start, stop), shared, longest, vocabulary)
-        start = stop
-    return vocabulary
-
-
-def _count(
-    tokens: list[str], shared: set[str], longest: int, vocabulary: dict[int, Counter[str]]
-) -> None:
-    """Add the words of `tokens` and their phrases (up to `longest` words) to `vocabulary`."""
-    # Python work per distinct token only; runs and shared words are found with numpy.
-    first: dict[str, int] = {}
-    spelled = numpy.fromiter(
-        map(first.setdefault, tokens, itertools.count()), dtype=numpy.int64, count=len(tokens)
-    )
-    kind_of = numpy.zeros(max(len(tokens), 1), dtype=numpy.int8)
-    kind_of[numpy.fromiter(first.values(), dtype=numpy.int64, count=len(first))] = [
-        _BREAK if not token[0].isalnum() else _SHARED if token in shared else _PLAIN
-        for token in first
-    ]
-    kinds = kind_of[spelled]
-    # Words are the same whether found alone or among punctuation: count them from the tokens.
-    times = numpy.bincount(spelled, minlength=len(tokens)).tolist()
-    vocabulary[1].update({token: times[at] for token, at in first.items() if token[0].isalnum()})
-    at = numpy.arange(len(tokens), dtype=numpy.int64)
-    # Punctuation or a blank line ends a run; a phrase must hold a shared word.
-    last_break = numpy.maximum.accumulate(numpy.where(kinds == _BREAK, at, -1))
-    last_shared = numpy.maximum.accumulate(numpy.where(kinds == _SHARED, at, -longest - 1))
-    in_run, since_shared = at - last_break, at - last_shared
-    # A phrase of `size` words ends at each word with since_shared < size <= in_run: so many
-    # per word, and no pass per size (a glossary may hold a phrase of thousands of words).
-    low = numpy.maximum(since_shared + 1, 2)
-    high = numpy.minimum(in_run, longest)
-    ends = numpy.flatnonzero((kinds != _BREAK) & (low <= high))
-    if not len(ends):
-        return
-    counts = high[ends] - low[ends] + 1
-    offsets = numpy.cumsum(counts) - counts
-    sizes = numpy.repeat(low[ends] - offsets, counts) + numpy.arange(int(counts.sum()))
-    ends = numpy.repeat(ends, counts)
-    order = numpy.argsort(sizes, kind="stable")
-    sizes, ends = sizes[order], ends[order]
-    cuts = numpy.flatnonzero(numpy.diff(sizes)) + 1
-    for group in numpy.split(numpy.arange(len(sizes)), cuts):
-        size = int(sizes[group[0]])
-        grams = vocabulary.setdefault(size, Counter())
-        grams.update(" ".join(tokens[end - size + 1 : end + 1]) for end in ends[group].tolist())

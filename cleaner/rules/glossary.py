@@ -18,17 +18,9 @@ from cleaner import formats, glossary
 from cleaner.config import Config
 from cleaner.glossary import Entry, Glossary
 from cleaner.model import Document, Edit, Finding, Segment, Severity
+from cleaner.nearmiss import Choice, near_misses
 from cleaner.rules import RuleInfo
-from cleaner.termmatch import (
-    Choice,
-    Hit,
-    Matcher,
-    Phrase,
-    choose,
-    near_misses,
-    phrase_words,
-    word_spans,
-)
+from cleaner.termmatch import Hit, Matcher, Phrase, choose, phrase_words, word_spans
 from cleaner.text import TOKEN_RE, words
 
 RULES = (

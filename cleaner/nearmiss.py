@@ -1,0 +1,425 @@
+"""Near misses: word runs of a text within a small edit distance of a glossary term.
+
+The vocabulary compared against the terms is built at C speed where it can be. Distinct words
+come from a whitespace split (`bytes.split` or `str.split`), tokenized once per distinct chunk
+(a transcript has tens of thousands of distinct chunks, not millions): no word holds whitespace,
+so these are the words a regex over the whole text would find. Phrases are counted only where
+they hold a word of a glossary phrase ("clawd code" shares "code"): around the chunks holding
+such a word, found by one Aho-Corasick pass, in regions wide enough that no counted phrase
+reaches past their edges. How often a word occurs is asked for only by the few phrases that
+score, so it is counted then. A large glossary has phrase words all through a text: there one
+count over the whole text, a megabyte of tokens at a time, is cheaper.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, KeysView, Mapping, Sequence
+from dataclasses import dataclass
+from typing import AnyStr
+
+import ahocorasick_rs
+import numpy
+from rapidfuzz import fuzz, process
+
+from cleaner.termmatch import Matcher, Phrase, choose, fold, fold_ascii, spaced_fold
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A spelling to compare against: its key, and the term (`group`) it stands for."""
+
+    key: str  # folded words joined by single spaces
+    group: int
+
+
+@dataclass(frozen=True, slots=True)
+class NearMiss:
+    """A phrase at `text[start:end]` close to `choice` but not equal to any known spelling."""
+
+    start: int
+    end: int
+    choice: Choice
+    score: float
+
+
+# Precision over recall: one substitution in a 10-letter term scores 90; ordinary words in the
+# test corpus stay below 85. The runner-up of another term must trail by MARGIN, since "cloud
+# code" scores 85.7 against "claude code" and 84.2 against "cloud cdn".
+MIN_SCORE = 88.0
+MARGIN = 5.0
+MIN_TERM_CHARS = 6  # shorter terms have too many ordinary neighbours
+MIN_PHRASE_CHARS = 8  # likewise for phrases of several words ("you tube" is too close to prose)
+_ROW_BLOCK = 2048  # rows per cdist call, to bound the score matrix
+_PIECE_CHARS = 1 << 20  # text is split, and phrases counted, a piece at a time (bounded lists)
+_REACH_CHARS = 32  # context taken per word of the longest phrase; widened if too short
+_PLAIN, _SHARED, _BREAK = 0, 1, 2  # kinds of vocabulary tokens
+# Regions this close are tokenized as one: a regex call per region costs more than the gap.
+_JOIN_CHARS = 256
+# Up to this many chunks are counted one by one (a C pass each), more by a count of all chunks.
+_FEW_CHUNKS = 8
+# Past this many words of glossary phrases (a large glossary) phrases are everywhere, and one
+# count over the whole text beats counting around each of them.
+_MANY_SHARED = 256
+_SEPARATOR = "\n\n"  # a break token (a blank line), put between regions counted together
+_BATCH_TOKENS = 1 << 18  # tokens per numpy counting pass
+_DFA = ahocorasick_rs.Implementation.DFA  # about three times faster than the default NFA
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+# Words as the vocabulary sees them (folded text), and, for phrases, the tokens that end a run:
+# any punctuation, and a blank line.
+_TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[^\w\s]|\n[^\S\n]*\n|_")
+
+
+def near_misses(text: str, choices: Sequence[Choice], exact: frozenset[str]) -> list[NearMiss]:
+    """Find word runs of `text` close to a choice (by rapidfuzz ratio), vocabulary-wide.
+
+    Positions are looked up afterwards, for the few phrases that score.
+    """
+    kept = [c for c in choices if _long_enough(c.key)]
+    if not kept:
+        return []
+    by_size: dict[int, list[Choice]] = {}
+    for choice in kept:
+        by_size.setdefault(len(choice.key.split()), []).append(choice)
+    vocabulary = Vocabulary(text, by_size)
+    candidates: list[tuple[str, Choice, float]] = []
+    for size, group in sorted(by_size.items()):
+        low = min(len(c.key) for c in group) - 2
+        high = max(len(c.key) for c in group) + 2
+        grams: Iterable[str] = vocabulary.words if size == 1 else vocabulary.phrases.get(size, ())
+        rows = [g for g in grams if low <= len(g) <= high and g not in exact]
+        rows.sort()  # deterministic order
+        for first in range(0, len(rows), _ROW_BLOCK):
+            candidates.extend(_score(rows[first : first + _ROW_BLOCK], group))
+    # How often the odd words of phrases occur: counted in one pass for all of them.
+    vocabulary.count_words(w for gram, choice, _ in candidates for w in _odd_words(gram, choice))
+    scored = [
+        (gram, choice, score)
+        for gram, choice, score in candidates
+        if " " not in gram or _odd_words_are_rare(gram, choice, vocabulary)
+    ]
+    if not scored:
+        return []
+    # Where they are: one more automaton pass, with the same whole-word and gap rules.
+    places = Matcher([Phrase(tuple(gram.split(" ")), i) for i, (gram, _, _) in enumerate(scored)])
+    found = []
+    for hit in choose(places.search(text)):
+        _, choice, score = scored[hit.phrase.owner]
+        found.append(NearMiss(hit.start, hit.end, choice, score))
+    return found
+
+
+def _long_enough(phrase: str) -> bool:
+    letters = len(phrase.replace(" ", ""))
+    return letters >= (MIN_TERM_CHARS if " " not in phrase else MIN_PHRASE_CHARS)
+
+
+def _score(rows: list[str], group: list[Choice]) -> Iterator[tuple[str, Choice, float]]:
+    if not rows:
+        return
+    keys = [c.key for c in group]
+    matrix = process.cdist(rows, keys, scorer=fuzz.ratio, score_cutoff=MIN_SCORE - MARGIN)
+    for row in numpy.flatnonzero((matrix >= MIN_SCORE).any(axis=1)):
+        scores = matrix[row]
+        best = int(scores.argmax())
+        top = float(scores[best])
+        gram = rows[row]
+        if _plural(gram, keys[best]):
+            continue
+        rivals = [float(scores[i]) for i, c in enumerate(group) if c.group != group[best].group]
+        if rivals and top - max(rivals) < MARGIN:
+            continue
+        yield gram, group[best], top
+
+
+def _odd_words_are_rare(gram: str, choice: Choice, vocabulary: Vocabulary) -> bool:
+    """True when the words a phrase does not share with the term occur (almost) only in it.
+
+    "clawd" in "clawd code" is found nowhere else; "work" in "work team" (next to a term
+    "lork team") is all over the transcript, a sign of an ordinary phrase.
+    """
+    times = vocabulary.phrases[len(gram.split(" "))][gram]
+    return all(vocabulary.count(word) <= times + 2 for word in _odd_words(gram, choice))
+
+
+def _odd_words(gram: str, choice: Choice) -> list[str]:
+    """Return the words of a phrase that its choice does not have (none for a single word)."""
+    if " " not in gram:
+        return []
+    shared = set(choice.key.split(" "))
+    return [word for word in gram.split(" ") if word not in shared]
+
+
+def _plural(gram: str, key: str) -> bool:
+    """True for the term itself with an ending: "githubs" is GitHub, not a mis-hearing."""
+    return gram.startswith(key) and gram[len(key) :] in ("s", "es", "'s")
+
+
+class Vocabulary:
+    """The distinct words of a text, and its phrases (with counts) that hold a shared word."""
+
+    def __init__(self, text: str, by_size: dict[int, list[Choice]]) -> None:
+        self._text = text
+        self._folded = ""
+        self._counts: dict[str, int] = {}
+        self._chunks_of: dict[str, list[str]] = {}  # word -> the distinct chunks holding it
+        self.phrases: dict[int, Counter[str]] = {}
+        longest = max(by_size)
+        shared = {w for n, group in by_size.items() if n > 1 for c in group for w in c.key.split()}
+        self._haystack: bytes | str = b""
+        self._complete = len(shared) > _MANY_SHARED
+        if self._complete:
+            # So many shared words are seen all through the text: count everything in one go.
+            words: Counter[str] = Counter()
+            for piece in self._pieces(0, len(text)):
+                _count(piece, shared, longest, self.phrases, words)
+            self._counts = dict(words)
+            self.words: KeysView[str] = self._counts.keys()
+            return
+        if text.isascii():
+            # Lower case and whitespace as spaces in one bytes pass; bytes split faster than str.
+            self._haystack = fold_ascii(text)
+            chunks = [chunk.decode("ascii") for chunk in _chunks(self._haystack, b" ")]
+        else:
+            self._haystack = spaced_fold(self.folded())
+            chunks = list(_chunks(self._haystack, " "))
+        held = self._learn(chunks, shared)
+        self.words = self._chunks_of.keys()
+        if held:
+            spans = sorted((start, end) for _, start, end in self._find(held))
+            reach = _REACH_CHARS * (longest - 1)
+            while not self._count_in(self._regions(spans, reach), shared, longest):
+                reach *= 4  # a region held too few words beyond its shared ones: widen them all
+                self.phrases.clear()
+
+    def folded(self) -> str:
+        """Return the text folded (computed once, when first asked)."""
+        if not self._folded:
+            self._folded = fold(self._text).replace("’", "'")
+        return self._folded
+
+    def count(self, word: str) -> int:
+        """Return how many times `word` occurs as a word of the text."""
+        if word not in self._counts:
+            self.count_words([word])
+        return self._counts[word]
+
+    def count_words(self, words: Iterable[str]) -> None:
+        """Count how many times each of `words` occurs, in one pass for them all."""
+        wanted = {word for word in words if word not in self._counts}
+        if self._complete or not wanted:
+            self._counts.update(dict.fromkeys(wanted, 0))
+            return
+        chunks = {chunk for word in wanted for chunk in self._chunks_of.get(word, ())}
+        haystack = self._haystack
+        times: Mapping[str, int]
+        if len(chunks) <= _FEW_CHUNKS:
+            times = _occurrences(haystack, chunks)
+        elif isinstance(haystack, bytes):
+            times = {c.decode("ascii"): n for c, n in _chunk_counts(haystack, b" ").items()}
+        else:
+            times = _chunk_counts(haystack, " ")
+        for word in wanted:
+            self._counts[word] = sum(
+                times[chunk] * _TOKEN_RE.findall(chunk).count(word)
+                for chunk in self._chunks_of.get(word, ())
+            )
+
+    def _learn(self, chunks: list[str], shared: set[str]) -> list[str]:
+        """Note the words of each chunk; return the chunks holding a shared word."""
+        held = []
+        for chunk in chunks:
+            tokens = _TOKEN_RE.findall(chunk)
+            for word in {token for token in tokens if token[0].isalnum()}:
+                self._chunks_of.setdefault(word, []).append(chunk)
+            if not shared.isdisjoint(tokens):
+                held.append(chunk)
+        return held
+
+    def _find(self, chunks: list[str]) -> list[tuple[int, int, int]]:
+        """Return (chunk index, start, end) for every place a chunk stands whole."""
+        if isinstance(self._haystack, bytes):
+            return _find_chunks(self._haystack, b" ", [c.encode("ascii") for c in chunks])
+        return _find_chunks(self._haystack, " ", chunks)
+
+    def _regions(self, spans: list[tuple[int, int]], reach: int) -> list[tuple[int, int]]:
+        if isinstance(self._haystack, bytes):
+            return _regions(self._haystack, b" ", spans, reach)
+        return _regions(self._haystack, " ", spans, reach)
+
+    def _count_in(self, regions: list[tuple[int, int]], shared: set[str], longest: int) -> bool:
+        """Count the phrases of `regions`; False when one of them may reach past an edge."""
+        end = len(self._text)
+        batch: list[str] = []
+        for start, stop in regions:
+            pieces = list(self._pieces(start, stop))
+            first = itertools.chain.from_iterable(pieces)
+            last = itertools.chain.from_iterable(reversed(piece) for piece in reversed(pieces))
+            if (start > 0 and not _clear_edge(first, shared, longest - 1)) or (
+                stop < end and not _clear_edge(last, shared, longest - 1)
+            ):
+                return False
+            for piece in pieces:
+                batch.extend(piece)
+            batch.append(_SEPARATOR)
+            if len(batch) >= _BATCH_TOKENS:
+                _count(batch, shared, longest, self.phrases)
+                batch = []
+        if batch:
+            _count(batch, shared, longest, self.phrases)
+        return True
+
+    def _pieces(self, start: int, stop: int) -> Iterator[list[str]]:
+        """Tokenize `folded[start:stop]` a piece at a time, cut after full stops."""
+        # A full stop is a token of its own that ends every phrase, so pieces count alone.
+        folded = self.folded()
+        while start < stop:
+            cut = folded.find(".", start + _PIECE_CHARS, stop) + 1 or stop
+            yield _TOKEN_RE.findall(folded, start, cut)
+            start = cut
+
+
+def _chunks(haystack: AnyStr, space: AnyStr) -> set[AnyStr]:
+    """Return the distinct whitespace-free chunks of `haystack` (its whitespace all spaces)."""
+    chunks: set[AnyStr] = set()
+    start = 0
+    while start < len(haystack):
+        stop = haystack.find(space, start + _PIECE_CHARS) + 1 or len(haystack)
+        chunks.update(haystack[start:stop].split())
+        start = stop
+    return chunks
+
+
+def _chunk_counts(haystack: AnyStr, space: AnyStr) -> Counter[AnyStr]:
+    """Return how many times each whitespace-free chunk of `haystack` occurs."""
+    counts: Counter[AnyStr] = Counter()
+    start = 0
+    while start < len(haystack):
+        stop = haystack.find(space, start + _PIECE_CHARS) + 1 or len(haystack)
+        counts.update(haystack[start:stop].split())
+        start = stop
+    return counts
+
+
+def _occurrences(haystack: bytes | str, chunks: Iterable[str]) -> dict[str, int]:
+    """Return how many times each chunk stands whole in `haystack` (its whitespace all spaces)."""
+    if isinstance(haystack, bytes):
+        padded = b" " + haystack + b" "
+        return {chunk: _overlapping(padded, f" {chunk} ".encode("ascii")) for chunk in chunks}
+    text = " " + haystack + " "
+    return {chunk: _overlapping(text, f" {chunk} ") for chunk in chunks}
+
+
+def _overlapping(haystack: AnyStr, pattern: AnyStr) -> int:
+    """Count `pattern` in `haystack`, matches sharing their last character with the next one."""
+    # " the the " holds " the " twice: a C `find` per match, each from the last match's end.
+    times = 0
+    at = haystack.find(pattern)
+    while at >= 0:
+        times += 1
+        at = haystack.find(pattern, at + len(pattern) - 1)
+    return times
+
+
+def _find_chunks(
+    haystack: AnyStr, space: AnyStr, chunks: list[AnyStr]
+) -> list[tuple[int, int, int]]:
+    """Return (chunk index, start, end) for every place a chunk stands whole in `haystack`."""
+    if not chunks:
+        return []
+    padded = space + haystack + space
+    patterns = [space + chunk + space for chunk in chunks]
+    if isinstance(padded, bytes):
+        automaton = ahocorasick_rs.BytesAhoCorasick(patterns, implementation=_DFA)
+        found = automaton.find_matches_as_indexes(padded, overlapping=True)
+    else:
+        try:
+            found = ahocorasick_rs.AhoCorasick(patterns).find_matches_as_indexes(
+                padded, overlapping=True
+            )
+        except UnicodeEncodeError:
+            # Lone surrogates cannot go to the automaton (UTF-8 inside): one stand-in for them
+            # all keeps every index and at worst adds a span, and spans only widen regions.
+            patterns = [_SURROGATE_RE.sub("\ufffd", pattern) for pattern in patterns]
+            found = ahocorasick_rs.AhoCorasick(patterns).find_matches_as_indexes(
+                _SURROGATE_RE.sub("\ufffd", padded), overlapping=True
+            )
+    # A match starts at the space before its chunk: the chunk's own index in `haystack`.
+    return [(index, start, end - 2) for index, start, end in found]
+
+
+def _regions(
+    haystack: AnyStr, space: AnyStr, spans: list[tuple[int, int]], reach: int
+) -> list[tuple[int, int]]:
+    """Return the merged runs of whole chunks within `reach` characters of the spans."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:  # sorted by start, so region starts never go back
+        first = haystack.rfind(space, 0, max(start - reach, 0)) + 1
+        last = haystack.find(space, min(end + reach, len(haystack)))
+        last = len(haystack) if last < 0 else last
+        if merged and first <= merged[-1][1] + _JOIN_CHARS:
+            first, last = merged[-1][0], max(last, merged.pop()[1])
+        merged.append((first, last))
+    return merged
+
+
+def _clear_edge(tokens: Iterable[str], shared: set[str], need: int) -> bool:
+    """True when `need` words or a break lie between a region's edge and its first shared word."""
+    for seen, token in enumerate(tokens):
+        if token in shared:
+            return seen >= need
+        if not token[0].isalnum():
+            return True
+    return True
+
+
+def _count(
+    tokens: list[str],
+    shared: set[str],
+    longest: int,
+    phrases: dict[int, Counter[str]],
+    words: Counter[str] | None = None,
+) -> None:
+    """Add the phrases of `tokens` (up to `longest` words) holding a shared word to `phrases`.
+
+    And, if given, add every word of `tokens` to `words`.
+    """
+    # Python work per distinct token only; runs and shared words are found with numpy.
+    first: dict[str, int] = {}
+    spelled = numpy.fromiter(
+        map(first.setdefault, tokens, itertools.count()), dtype=numpy.int64, count=len(tokens)
+    )
+    kind_of = numpy.zeros(max(len(tokens), 1), dtype=numpy.int8)
+    kind_of[numpy.fromiter(first.values(), dtype=numpy.int64, count=len(first))] = [
+        _BREAK if not token[0].isalnum() else _SHARED if token in shared else _PLAIN
+        for token in first
+    ]
+    kinds = kind_of[spelled]
+    if words is not None:
+        times = numpy.bincount(spelled, minlength=len(tokens)).tolist()
+        words.update({token: times[at] for token, at in first.items() if token[0].isalnum()})
+    at = numpy.arange(len(tokens), dtype=numpy.int64)
+    # Punctuation or a blank line ends a run; a phrase must hold a shared word.
+    last_break = numpy.maximum.accumulate(numpy.where(kinds == _BREAK, at, -1))
+    last_shared = numpy.maximum.accumulate(numpy.where(kinds == _SHARED, at, -longest - 1))
+    in_run, since_shared = at - last_break, at - last_shared
+    # A phrase of `size` words ends at each word with since_shared < size <= in_run: so many
+    # per word, and no pass per size (a glossary may hold a phrase of thousands of words).
+    low = numpy.maximum(since_shared + 1, 2)
+    high = numpy.minimum(in_run, longest)
+    ends = numpy.flatnonzero((kinds != _BREAK) & (low <= high))
+    if not len(ends):
+        return
+    counts = high[ends] - low[ends] + 1
+    offsets = numpy.cumsum(counts) - counts
+    sizes = numpy.repeat(low[ends] - offsets, counts) + numpy.arange(int(counts.sum()))
+    ends = numpy.repeat(ends, counts)
+    order = numpy.argsort(sizes, kind="stable")
+    sizes, ends = sizes[order], ends[order]
+    cuts = numpy.flatnonzero(numpy.diff(sizes)) + 1
+    for group in numpy.split(numpy.arange(len(sizes)), cuts):
+        size = int(sizes[group[0]])
+        grams = phrases.setdefault(size, Counter())
+        grams.update(" ".join(tokens[end - size + 1 : end + 1]) for end in ends[group].tolist())
