@@ -12,6 +12,7 @@ original token); for the others, which time is wrong cannot be known from the fi
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from itertools import pairwise
@@ -173,13 +174,20 @@ def check_invalid(doc: Document, config: Config) -> Iterator[Finding]:
             token = doc.text[mark.start : mark.end]
             message = f"timestamp {token} is invalid: {mark.problem}"
             yield doc.finding(INVALID, Severity.ERROR, message, mark.start, mark.end)
-        if doc.format == "plain":
-            yield from _broken_citations(doc, segment, config)
+    if doc.format == "plain":
+        yield from _broken_citations(doc, config)
 
 
-def _broken_citations(doc: Document, segment: Segment, config: Config) -> Iterator[Finding]:
-    known = {mark.start for mark in (segment.start, segment.end, *segment.marks) if mark}
-    for match in BROKEN_CITATION_RE.finditer(doc.text, segment.text_start, segment.text_end):
+def _broken_citations(doc: Document, config: Config) -> Iterator[Finding]:
+    """Report bracketed times the reader could not read, in the text of plain segments."""
+    # One pass over the whole text: no match crosses a line, and a plain segment is a line.
+    text_starts = [segment.text_start for segment in doc.segments]
+    for match in BROKEN_CITATION_RE.finditer(doc.text):
+        index = bisect.bisect_right(text_starts, match.start()) - 1
+        if index < 0 or match.end() > doc.segments[index].text_end:
+            continue  # not in a segment's text (an Otter speaker line, say)
+        segment = doc.segments[index]
+        known = {mark.start for mark in (segment.start, segment.end, *segment.marks) if mark}
         if match.start(1) in known:
             continue
         at_line_start = not doc.text[segment.text_start : match.start()].strip()

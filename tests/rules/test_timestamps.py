@@ -526,3 +526,23 @@ def test_fixing_overlaps_is_idempotent_and_leaves_none(
     fixed = fix(srt(*cues), "srt")
     assert fix(fixed, "srt") == fixed
     assert [rule for rule, _, _ in hits(fixed, "srt")] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "inline", "expected"),
+    [
+        ("[00:03:06,0:] Ann: hi\n", True, [(INVALID, 1, 2)]),
+        ("[00:03:06,0:] Ann: hi\n", False, [(INVALID, 1, 2)]),  # a line's lead time always
+        ("Ann: at [1:2:3:4] we met\n", True, [(INVALID, 1, 10)]),
+        ("Ann: at [1:2:3:4] we met\n", False, []),  # inline citations not checked
+        ("ok [00:01:02] fine [00:0:] end\n[9:1x]\n", True, [(INVALID, 1, 21)]),
+        ("Otter Name  [1:2:]  0:01\nhello\n", True, []),  # a speaker line is no segment text
+        ("one\n\n[1:2:3:4]\n", True, [(INVALID, 3, 2)]),
+    ],
+)
+def test_unreadable_bracketed_times_in_plain_text(
+    text: str, inline: bool, expected: list[Hit]
+) -> None:
+    found = findings(text, "plain", inline_timestamps=inline)
+    assert [(f.rule, f.line, f.column) for f in found] == expected
+    assert all("cannot be read" in f.message for f in found)
