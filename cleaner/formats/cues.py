@@ -39,6 +39,12 @@ INDEX_RE = re.compile(r"[ \t]*([0-9]{1,12})[ \t]*")
 # each ending in a break. Each whitespace run is scanned from one break only, so this is linear.
 _BLANK_RUN_RE = re.compile(r"(\r\n|\r|\n)(?:[^\S\r\n]*(?:\r\n|\r|\n))+")
 
+# A timing line as exports write it (`00:01:02,500 --> 00:01:04,000`, then settings or
+# nothing), read in one match; anything else takes the lenient path of `read_timing`.
+_CANONICAL_TIME = r"([0-9]{2}):([0-5][0-9]):([0-5][0-9])[,.]([0-9]{3})"
+_CANONICAL_TIMING_RE = re.compile(
+    rf"[ \t]*(?P<start>{_CANONICAL_TIME})[ \t]*-->[ \t]*(?P<end>{_CANONICAL_TIME})(?!\S)"
+)
 _MAX_TIME = 40  # longer tokens are not times; keeps parse_clock's int() far from its limits
 _SHOW = 60  # how much of a bad line a message quotes
 
@@ -91,6 +97,11 @@ class Dialect:
 
 def split_lines(text: str) -> list[Line]:
     """Split `text` into lines at `\\n`, `\\r\\n` or `\\r`, keeping exact offsets."""
+    return _split_newlines(text) if "\r" not in text else _split_any(text)
+
+
+def _split_any(text: str) -> list[Line]:
+    """Split at every kind of line break, with one regex match a line."""
     lines = []
     for match in _LINE_RE.finditer(text):
         start, stop = match.span()
@@ -100,6 +111,22 @@ def split_lines(text: str) -> list[Line]:
         if end > start and text[end - 1] == "\r":
             end -= 1
         lines.append(Line(start, end, stop, end == start or text[start:end].isspace()))
+    return lines
+
+
+def _split_newlines(text: str) -> list[Line]:
+    """Split text with no `\\r` at `\\n`: one C-level split, offsets from the lengths."""
+    parts = text.split("\n")
+    if not parts[-1]:
+        parts.pop()  # the text ends with a break (or is empty): no line after it
+    lines = []
+    start = 0
+    for part in parts:
+        end = start + len(part)
+        lines.append(Line(start, end, end + 1, not part or part.isspace()))
+        start = end + 1
+    if lines and lines[-1].stop > len(text):  # the last line has no break
+        lines[-1] = lines[-1]._replace(stop=len(text))
     return lines
 
 
@@ -130,6 +157,14 @@ def has_arrow(text: str, line: Line) -> bool:
 
 def read_timing(text: str, line: Line, example: str) -> Timing:
     """Read the start and end times of a line holding `-->`, reporting what is unreadable."""
+    canonical = _CANONICAL_TIMING_RE.match(text, line.start, line.end)
+    if canonical is not None:
+        h1, m1, s1, f1, h2, m2, s2, f2 = map(int, canonical.group(2, 3, 4, 5, 7, 8, 9, 10))
+        return Timing(
+            TimeMark(((h1 * 60 + m1) * 60 + s1) * 1000 + f1, *canonical.span(1), Role.START),
+            TimeMark(((h2 * 60 + m2) * 60 + s2) * 1000 + f2, *canonical.span(6), Role.END),
+            (),
+        )
     arrow = text.find("-->", line.start, line.end)
     left = text[line.start : arrow]
     left_start = line.start + len(left) - len(left.lstrip())

@@ -24,6 +24,9 @@ CLOCK_RE = re.compile(
     re.VERBOSE,
 )
 
+# `00:01:02,500` / `00:01:02.500` as SRT and WebVTT write it, fields in range: read directly.
+_CANONICAL_RE = re.compile(r"([0-9]{2}):([0-5][0-9]):([0-5][0-9])[,.]([0-9]{3})")
+
 
 @dataclass(frozen=True, slots=True)
 class ClockTime:
@@ -47,6 +50,10 @@ def parse_clock(text: str) -> ClockTime | None:
     >>> parse_clock("00:03:06,0:") is None
     True
     """
+    canonical = _CANONICAL_RE.fullmatch(text)
+    if canonical is not None:  # most times of an export: no cache, no range checks needed
+        hours, minutes, seconds, millis = map(int, canonical.groups())
+        return ClockTime(((hours * 60 + minutes) * 60 + seconds) * 1000 + millis)
     return _parse_clock(text.strip())
 
 
