@@ -72,10 +72,14 @@ _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[^\w\s]|\n[^\S\n]*\n|_")
 
 
-def near_misses(text: str, choices: Sequence[Choice], exact: frozenset[str]) -> list[NearMiss]:
+def near_misses(
+    text: str, choices: Sequence[Choice], exact: frozenset[str], *, spoken: str | None = None
+) -> list[NearMiss]:
     """Find word runs of `text` close to a choice (by rapidfuzz ratio), vocabulary-wide.
 
-    Positions are looked up afterwards, for the few phrases that score.
+    The vocabulary is learned from `spoken` when given: the text with what is not speech
+    (cue numbers, timing lines) blanked out. Positions are looked up afterwards in `text`, for
+    the few phrases that score.
     """
     kept = [c for c in choices if _long_enough(c.key)]
     if not kept:
@@ -83,7 +87,7 @@ def near_misses(text: str, choices: Sequence[Choice], exact: frozenset[str]) -> 
     by_size: dict[int, list[Choice]] = {}
     for choice in kept:
         by_size.setdefault(len(choice.key.split()), []).append(choice)
-    vocabulary = Vocabulary(text, by_size)
+    vocabulary = Vocabulary(text if spoken is None else spoken, by_size)
     candidates: list[tuple[str, Choice, float]] = []
     for size, group in sorted(by_size.items()):
         low = min(len(c.key) for c in group) - 2

@@ -141,7 +141,8 @@ def _suggestions(
 ) -> Iterator[Finding]:
     taken.sort()
     starts = [start for start, _ in taken]
-    for near in near_misses(view.text, compiled.choices, compiled.exact):
+    spoken = view.spoken() if doc.format in ("srt", "vtt") else None
+    for near in near_misses(view.text, compiled.choices, compiled.exact, spoken=spoken):
         i = bisect.bisect_left(starts, near.end) - 1  # the last exact match starting before
         if (i >= 0 and taken[i][1] > near.start) or not view.allows(near.start, near.end):
             continue  # overlaps an exact glossary match, or lies outside spoken text
@@ -226,6 +227,21 @@ class _View:
             return cls(doc, doc.text, joined=False)
         return cls(doc, "\x00".join(segment.text for segment in doc.segments), joined=True)
 
+    def spoken(self) -> str:
+        """Return the text with what lies between segment texts blanked, offsets unchanged.
+
+        Cue numbers and timing lines are not speech, and most of their tokens are distinct
+        (every time differs): the near-miss vocabulary need not learn them. Each gap becomes
+        a blank line, which ends a phrase there as the timing line did.
+        """
+        pieces, position = [], 0
+        for segment in self._segments:
+            pieces.append(_blank(self.text[position : segment.text_start]))
+            pieces.append(self.text[segment.text_start : segment.text_end])
+            position = segment.text_end
+        pieces.append(_blank(self.text[position:]))
+        return "".join(pieces)
+
     def _segment_starts(self) -> list[int]:
         if self._starts is None:
             if self._joined:
@@ -277,3 +293,8 @@ class _View:
                 spans = [m.span() for m in TOKEN_RE.finditer(text) if m.group("markup") is not None]
             self._markup[index] = spans
         return spans
+
+
+def _blank(gap: str) -> str:
+    """Return a blank line as long as `gap` (which ends any phrase), or `gap` if too short."""
+    return f"\n{' ' * (len(gap) - 2)}\n" if len(gap) >= 2 else gap

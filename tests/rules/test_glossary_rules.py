@@ -214,3 +214,20 @@ def test_fixing_twice_changes_nothing(pieces: list[tuple[str, str]]) -> None:
 )
 def test_urls_paths_and_identifiers_are_not_respelled(text: str, fixed: str) -> None:
     assert fix(text).text == fixed
+
+
+_SRT_PHRASE = (
+    "1\n00:00:01,000 --> 00:00:02,000\nTry Clawd Code\n\n"
+    "2\n00:00:02,000 --> 00:00:03,000\ntoday, or Clawd\n\n"
+    "3\n00:00:03,000 --> 00:00:04,000\nCode tomorrow.\n"
+)
+
+
+def test_suggestions_in_cues_ignore_timing_lines_and_stay_inside_a_cue() -> None:
+    # The vocabulary is learned with cue numbers and timing lines blanked: a phrase still
+    # ends at the cue's end, and the suggestion points into the source, offsets intact.
+    config = Config(input_format="srt")
+    found = [f for f in check(_SRT_PHRASE, config=config) if f.rule == "glossary-suggestion"]
+    assert [(f.line, f.column, _SRT_PHRASE[f.start : f.end]) for f in found] == [
+        (3, 5, "Clawd Code")
+    ]
