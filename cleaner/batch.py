@@ -27,6 +27,7 @@ from cleaner.engine import FileResult, check_document, fix_document, internal_er
 from cleaner.errors import CleanerError, InputError, InternalError, WriteError
 from cleaner.files import encode, read_file, write_atomic
 from cleaner.fingerprint import Vocabulary
+from cleaner.pipes import LARGE_BYTES, stream_file, streams_file
 
 MAX_CHUNK = 32  # files per task: big enough to amortize pickling, small enough to balance
 SERIAL_BELOW = 16  # fewer files than this run in-process: starting workers would cost more
@@ -155,6 +156,8 @@ def process_entry(
     name = str(entry.path)
     if entry.error is not None:
         return FileResult(name, error=entry.error), None
+    if streams_file(entry.path, config):
+        return process_large(entry.path, config, options), None  # compared with no other file
     try:
         decoded = read_file(entry.path, encoding=config.encoding)
         doc = parse(decoded.text, path=name, config=config)
@@ -198,8 +201,40 @@ def process_entry(
         return FileResult(name, error=internal_error(name, exc)), None
 
 
+def process_large(path: Path, config: Config, options: Options) -> FileResult:
+    """Check or fix a plain-text file above LARGE_BYTES as a stream, in bounded memory.
+
+    Only `duplicate-passage` runs (see `pipes.stream_note`); --diff, which would hold the text
+    twice, is refused for such a file.
+    """
+    name = str(path)
+    if not options.fix:
+        return stream_file(path, config, fix=False)
+    if options.keep_text:
+        return FileResult(
+            name,
+            error=InputError(
+                f"is plain text above {LARGE_BYTES // 2**20} MB, which is streamed: --diff would "
+                "hold it whole in memory; compare `cleaner fix --stdout FILE` with it instead",
+                path=name,
+            ),
+        )
+    target = None
+    if options.out_dir is not None:
+        try:
+            target = copy_target(options.out_dir, mirror_path(path, options.out_dir))
+        except CleanerError as error:
+            return FileResult(name, error=error)
+    return stream_file(path, config, fix=True, target=target)
+
+
 def write_copy(out_dir: Path, relative: Path, data: bytes) -> None:
     """Write `data` to `out_dir / relative` atomically; refuse anything that would land outside."""
+    write_atomic(copy_target(out_dir, relative), data)
+
+
+def copy_target(out_dir: Path, relative: Path) -> Path:
+    """Return `out_dir / relative`, its folders made; refuse anything that would land outside."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)  # the folder the user named is trusted
     except OSError as exc:
@@ -223,7 +258,7 @@ def write_copy(out_dir: Path, relative: Path, data: bytes) -> None:
         ) from None
     if not _inside(target.parent.resolve(), root):
         raise WriteError(f"refusing to write outside --out {out_dir}", path=str(target))
-    write_atomic(target, data)
+    return target
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -25,7 +25,7 @@ from cleaner.errors import CleanerError
 from cleaner.files import read_file
 from cleaner.formats import FORMAT_NAMES
 from cleaner.glossary import load as load_glossary
-from cleaner.pipes import check_stream, clean_files, fix_stream
+from cleaner.pipes import LARGE_BYTES, check_stream, clean_files, file_note, fix_stream
 from cleaner.report import FORMATS, Reporter
 from cleaner.rules import all_rules
 
@@ -244,6 +244,7 @@ def check(
         results.append(result)
     files = [raw for raw in paths if raw != "-"]
     for result in _batch(files, config, batch.Options(jobs=jobs or 0), reporter):
+        _note(file_note(config, result))
         _report(reporter, result, _source_to_quote(reporter, result, config))
         results.append(result)
     reporter.close()
@@ -312,12 +313,15 @@ def fix(
         if stdout
         else _batch(files, config, options, reporter)
     )
+    stdin_result: FileResult | None = None
     if "-" in paths:
         name = stdin_filename or "<stdin>"
         stdin_result, note = fix_stream(sys.stdin.buffer, sys.stdout.buffer, config, name=name)
         _note(note)
         stream = itertools.chain([stdin_result], stream)
     for result in stream:
+        if result is not stdin_result:  # stdin's note is said above
+            _note(file_note(config, result))
         if diff and result.error is None:
             reporter.diff(result, context=context, full=full_diff)
         if explain and result.error is None:
@@ -399,6 +403,8 @@ def _source_to_quote(reporter: Reporter, result: FileResult, config: Config) -> 
     """Read a file's text again for `rich` to quote its lines (the engine does not keep it)."""
     if reporter.format != "rich" or not result.findings or result.error is not None:
         return None
+    if result.bytes_before > LARGE_BYTES:
+        return None  # it was streamed (or nearly): reading it whole again would not be
     try:
         return read_file(Path(result.path), encoding=config.encoding).text
     except CleanerError:

@@ -2,17 +2,22 @@
 
 Reach: a later copy is found when its first copy is among the last `reach_words` words
 (default 2,000,000 words, about 12 MB of English). Memory: the word hashes and line numbers of
-that reach (16 bytes a word), its fingerprints (about 4 bytes a word), and the text not yet
-written. Delay: text is written as soon as it can no longer be part of a copy still being read:
-everything before the start of the earliest open match, less `HOLD` words. The first copy is
-the one kept (`keep = "first"`), so nothing already written ever has to be taken back; the
-later copy is dropped when it is recognized. Text is cut at line breaks, so one line longer
-than a chunk is held whole.
+that reach (12 bytes a word, in arrays reserved once for the reach and an eighth more), its
+fingerprints (about 4 bytes a word, kept sorted so that each chunk adds to them instead of
+sorting them again), the text not yet written, one chunk's words, and the findings handed to
+`on_finding` (which the caller may keep: under 1 KB each). Delay: text is written as soon as
+it can no longer be part of a copy still being read: everything before the start of the
+earliest open match, less `HOLD` words. The first copy is the one kept (`keep = "first"`), so
+nothing already written ever has to be taken back; the later copy is dropped when it is
+recognized. Text is cut at line breaks, so one line longer than a chunk is held whole, up to
+`max_line_length` characters: a longer line is refused by number, as the document path does.
 
 Only `duplicate-passage` runs here; `cleaner.pipes` sends plain text through this path when that
-rule is the only one selected, or when the input is above `pipes.LARGE_BYTES` (64 MB), too large
-to hold as a document: the other rules, whose state is the whole document, do not run on such
-an input, and the CLI says so.
+rule is the only one selected (standard input), or when the input (standard input or a named
+file) is above `pipes.LARGE_BYTES` (64 MB), too large to hold as a document: the other rules,
+whose state is the whole document, do not run on such an input, and the CLI says so. A copy's
+bounds are those of the document rule: words it reaches into the next or previous line by
+chance (a speaker label) are trimmed the same way.
 """
 
 from __future__ import annotations
@@ -21,19 +26,22 @@ import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 import numpy as np
+import numpy.typing as npt
 
 from cleaner.config import Config
-from cleaner.errors import CleanerError, InternalError
+from cleaner.errors import CleanerError, InputError, InternalError
 from cleaner.fingerprint import (
     I64,
     NGRAM,
     U64,
     WINDOW,
+    Seeds,
     Tokenizer,
+    Vocabulary,
     nth_word_span,
-    seeds,
     shingles,
     winnow,
 )
@@ -45,45 +53,156 @@ from cleaner.rules.duplicates import RULE
 
 HOLD = GAP + NGRAM + WINDOW + MARGIN  # words after the last match that may still extend it
 TOKENIZER_CAP = 50_000  # distinct chunks a stream learns before it starts over (~10 MB)
+VOCABULARY_CAP = 100_000  # distinct words whose hashes a stream caches (~12 MB)
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+_INT32_MAX = 2**31 - 1
+Lines = npt.NDArray[np.int32] | I64
 
 
-@dataclass(slots=True)
 class _Window:
-    """The last words read: hashes, absolute line numbers, fingerprints."""
+    """The last words read (hashes, absolute line numbers) and their fingerprints.
 
-    base: int = 0  # absolute index of the first word held
-    hashes: U64 = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
-    lines: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    fp_values: U64 = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
-    fp_positions: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    Words live in arrays reserved once for the reach and moved to the front when they fill up,
+    so a chunk never copies the whole window. Fingerprints are kept sorted by (value, position)
+    with absolute positions, so the seeds of the newest words are found by bisection, never
+    by sorting the whole reach again; the last few, which the next words may still change,
+    wait apart (`tail_*`) until they are final.
+    """
+
+    __slots__ = (
+        "_hashes",
+        "_lines",
+        "base",
+        "count",
+        "fp_positions",
+        "fp_values",
+        "start",
+        "tail_positions",
+        "tail_values",
+    )
+
+    def __init__(self, capacity: int = 0) -> None:
+        self.base = 0  # absolute index of the first word held
+        self.start = 0  # where that word is in the arrays
+        self.count = 0  # words held
+        # np.empty touches no page: memory grows with the words held, not with the capacity.
+        self._hashes: U64 = np.empty(capacity, dtype=np.uint64)
+        # Line numbers as int32 while they fit (a quarter of the window's memory), int64 after.
+        self._lines: Lines = np.empty(capacity, dtype=np.int32)
+        self.fp_values: U64 = np.zeros(0, dtype=np.uint64)  # final, sorted by (value, position)
+        self.fp_positions: I64 = np.zeros(0, dtype=np.int64)
+        self.tail_values: U64 = np.zeros(0, dtype=np.uint64)  # not final yet, by position
+        self.tail_positions: I64 = np.zeros(0, dtype=np.int64)
+
+    @property
+    def hashes(self) -> U64:
+        """Return the hashes of the words held (a view)."""
+        return self._hashes[self.start : self.start + self.count]
+
+    @property
+    def lines(self) -> Lines:
+        """Return the line numbers of the words held (a view)."""
+        return self._lines[self.start : self.start + self.count]
 
     def extend(self, hashes: U64, lines: I64) -> None:
         """Add words and refresh the fingerprints their shingles and windows touch."""
-        old = len(self.hashes)
-        self.hashes = np.concatenate([self.hashes, hashes])
-        self.lines = np.concatenate([self.lines, lines])
+        old = self.count
+        self._reserve(len(hashes))
+        end = self.start + old
+        if len(lines) and self._lines.dtype == np.int32 and int(lines[-1]) > _INT32_MAX:
+            self._lines = self._lines.astype(np.int64)  # past two billion lines
+        self._hashes[end : end + len(hashes)] = hashes
+        self._lines[end : end + len(hashes)] = lines
+        self.count += len(hashes)
+        # Fingerprints from `settled` on were computed without the words just added.
         settled = max(old - 2 * (NGRAM + WINDOW), 0)
-        start = max(settled - WINDOW, 0)
-        values = shingles(self.hashes[start:])
-        picked = winnow(values) + start
+        first = max(settled - WINDOW, 0)
+        values = shingles(self.hashes[first:])
+        picked = winnow(values) + first
         picked = picked[picked >= settled] if settled > 0 else picked
-        keep = self.fp_positions < settled
-        self.fp_positions = np.concatenate([self.fp_positions[keep], picked])
-        self.fp_values = np.concatenate([self.fp_values[keep], values[picked - start]])
+        final = max(self.count - 2 * (NGRAM + WINDOW), 0)
+        done = picked < final
+        self._merge(values[picked[done] - first], picked[done] + self.base)
+        self.tail_values = values[picked[~done] - first]
+        self.tail_positions = picked[~done] + self.base
+
+    def seeds(self, later_from: int) -> Seeds:
+        """Return `fingerprint.seeds` over the window for later positions >= `later_from`.
+
+        Word positions are local (0 is the first word held), as `verify` reads them.
+        """
+        values, positions = self.fp_values, self.fp_positions
+        at = np.flatnonzero(positions >= later_from + self.base)
+        group = np.searchsorted(values, values[at], side="left")
+        rank = at - group  # occurrences of the same value before this one
+        firsts = [positions[at[rank > 0] - 1], positions[group[rank > 1]]]
+        laters = [positions[at[rank > 0]], positions[at[rank > 1]]]
+        tail = self.tail_positions >= later_from + self.base
+        if tail.any():
+            # The tail comes after every final fingerprint, so a tail value's earlier
+            # occurrences are the final ones of that value, then the tail's own.
+            t_values, t_positions = self.tail_values, self.tail_positions
+            order = np.lexsort((t_positions, t_values))
+            t_values, t_positions, tail = t_values[order], t_positions[order], tail[order]
+            low = np.searchsorted(values, t_values, side="left")
+            high = np.searchsorted(values, t_values, side="right")
+            index = np.arange(len(t_values))
+            same = np.r_[False, t_values[1:] == t_values[:-1]]
+            own = index - np.maximum.accumulate(np.where(same, 0, index))
+            rank_t = (high - low) + own
+            last_final = _take(positions, high - 1)  # read only where high > low
+            before = np.where(own > 0, t_positions[index - 1], last_final)
+            head = np.where(high > low, _take(positions, low), t_positions[index - own])
+            firsts += [before[tail & (rank_t > 0)], head[tail & (rank_t > 1)]]
+            laters += [t_positions[tail & (rank_t > 0)], t_positions[tail & (rank_t > 1)]]
+        return Seeds(np.concatenate(firsts) - self.base, np.concatenate(laters) - self.base)
 
     def trim(self, reach: int, floor: int) -> None:
         """Forget words beyond `reach`, never those from absolute index `floor` on."""
-        cut = min(len(self.hashes) - reach, floor - self.base)
+        cut = min(self.count - reach, floor - self.base)
         if cut <= 0:
             return
         self.base += cut
-        # Copies, not views: a view would keep the whole old array alive.
-        self.hashes = self.hashes[cut:].copy()
-        self.lines = self.lines[cut:].copy()
-        keep = self.fp_positions >= cut
-        self.fp_positions = self.fp_positions[keep] - cut
-        self.fp_values = self.fp_values[keep]
+        self.start += cut
+        self.count -= cut
+        keep = self.fp_positions >= self.base
+        if not keep.all():
+            self.fp_values = self.fp_values[keep]
+            self.fp_positions = self.fp_positions[keep]
+
+    def _reserve(self, extra: int) -> None:
+        """Make room for `extra` more words after those held."""
+        capacity = len(self._hashes)
+        if self.start + self.count + extra <= capacity:
+            return
+        if self.count + extra <= capacity:  # move the words held to the front (memmove)
+            self._hashes[: self.count] = self.hashes
+            self._lines[: self.count] = self.lines
+            self.start = 0
+            return
+        # More than the reach is held (an open match) or one chunk is huge: grow.
+        size = self.count + extra + max(capacity // 4, extra)
+        hashes, lines = np.empty(size, dtype=np.uint64), np.empty(size, dtype=self._lines.dtype)
+        hashes[: self.count] = self.hashes
+        lines[: self.count] = self.lines
+        self._hashes, self._lines, self.start = hashes, lines, 0
+
+    def _merge(self, values: U64, positions: I64) -> None:
+        """Add final fingerprints, all after those held, keeping the (value, position) order."""
+        if len(values) == 0:
+            return
+        order = np.lexsort((positions, values))
+        values, positions = values[order], positions[order]
+        at = np.searchsorted(self.fp_values, values, side="right")
+        self.fp_values = np.insert(self.fp_values, at, values)
+        self.fp_positions = np.insert(self.fp_positions, at, positions)
+
+
+def _take(array: I64, index: I64) -> I64:
+    """Return `array[index]` with indices out of range read as 0 (they are masked out)."""
+    if len(array) == 0:
+        return np.zeros(len(index), dtype=np.int64)
+    return array[np.clip(index, 0, len(array) - 1)]
 
 
 class _Ranges:
@@ -131,8 +250,10 @@ class _Stream:
     config: Config
     path: str
     reach: int
-    window: _Window = field(default_factory=_Window)
-    tokenizer: Tokenizer = field(default_factory=lambda: Tokenizer(cap=TOKENIZER_CAP))
+    window: _Window
+    tokenizer: Tokenizer = field(
+        default_factory=lambda: Tokenizer(Vocabulary(cap=VOCABULARY_CAP), cap=TOKENIZER_CAP)
+    )
     buffer: str = ""  # text read but not yet written, from absolute offset `buffer_start`
     buffer_start: int = 0
     line_starts: list[int] = field(default_factory=lambda: [0])  # absolute, lines in buffer
@@ -157,18 +278,26 @@ def stream_fix(
     Findings go to `on_finding` as they are decided; with `fix=False` the text is yielded
     unchanged. Offsets and lines in findings are those of the whole input.
     """
-    state = _Stream(config, path, max(reach_words, 4 * HOLD))
+    reach = max(reach_words, 4 * HOLD)
+    state = _Stream(config, path, reach, _Window(reach + reach // 8))
     pending = ""
     source = iter(chunks)
     try:
+        limit = config.max_line_length
         for chunk in source:
             pending += chunk
             cut = _last_line_end(pending)
             if cut <= 0:
+                if len(pending) > limit:  # one line, still growing: never held whole
+                    _refuse_long_line(state.lines_read, [pending], source, limit, path)
                 continue
             ready, pending = pending[:cut], pending[cut:]
+            if len(ready) > limit:
+                _refuse_long_lines(state.lines_read, ready, limit, path)
             yield from _feed(state, ready, fix, on_finding, final=False)
         ready, pending = pending, ""
+        if len(ready) > limit:
+            _refuse_long_lines(state.lines_read, ready, limit, path)
         yield from _feed(state, ready, fix, on_finding, final=True)
     except CleanerError:
         raise  # unreadable input: reported by the caller as it is
@@ -182,6 +311,32 @@ def stream_fix(
             "input was passed through unchanged, please report this",
             path=path,
         ) from exc
+
+
+def _refuse_long_lines(lines_read: int, text: str, limit: int, path: str) -> None:
+    """Raise InputError when a line of `text` (whole lines) is longer than `limit`."""
+    for number, line in enumerate(_LINE_BREAK_RE.split(text), start=lines_read + 1):
+        if len(line) > limit:
+            _refuse_long_line(number - 1, [line], iter(()), limit, path)
+
+
+def _refuse_long_line(
+    lines_read: int, start: list[str], rest: Iterator[str], limit: int, path: str
+) -> NoReturn:
+    """Raise InputError for the line beginning with `start`; read on to its end to count it."""
+    length = sum(map(len, start))
+    for chunk in rest:
+        end = _LINE_BREAK_RE.search(chunk)
+        length += len(chunk) if end is None else end.start()
+        if end is not None:
+            break
+    raise InputError(
+        f"line {lines_read + 1} is {length:,} characters long (the limit is {limit:,}): not "
+        "transcript text as it stands. Split the line, or raise the limit with "
+        "--max-line-length",
+        path=path,
+        line=lines_read + 1,
+    )
 
 
 def _last_line_end(text: str) -> int:
@@ -210,8 +365,7 @@ def _detect(
     """Decide the copies that can no longer grow; return the absolute word index held from."""
     window, config = state.window, state.config
     count = len(window.hashes)
-    later_from = state.settled - window.base
-    found = seeds(window.fp_values, window.fp_positions, later_from=later_from)
+    found = window.seeds(state.settled - window.base)
     end = window.base + count
     hold = end if final else max(end - HOLD, state.settled)
     decided: list[Copy] = []
@@ -226,7 +380,7 @@ def _detect(
             min_similarity=config.min_similarity,
         )
         if copy is not None:
-            decided.append(_shift(copy, window.base))
+            decided.append(_shift(_trim(window.lines, copy), window.base))
     # A copy that ends past the hold waits, and so does everything after its start.
     while any(hold < copy.later[1] and copy.later[0] < hold for copy in decided):
         hold = min(copy.later[0] for copy in decided if hold < copy.later[1])
@@ -259,6 +413,42 @@ def _touches(edit: Edit, queued: list[Edit]) -> bool:
     return any(edit.start < other.end and other.start < edit.end for other in queued)
 
 
+def _trim(lines: Lines, copy: Copy) -> Copy:
+    """Drop the few words a copy reaches into the next (or previous) line by chance.
+
+    As `rules.duplicates` does per segment: past a copy's end both sides may go on with an
+    equal word (the `Ann` of two `Ann:` labels), and the copy would cut a line that should stay
+    whole. Only a fragment under NGRAM words, on both sides, goes.
+    """
+    tail = min(_tail(lines, copy.first), _tail(lines, copy.later))
+    head = min(_head(lines, copy.first), _head(lines, copy.later))
+    if not head and not tail:
+        return copy
+    first = (copy.first[0] + head, copy.first[1] - tail)
+    later = (copy.later[0] + head, copy.later[1] - tail)
+    return Copy(first, later, copy.similarity)
+
+
+def _tail(lines: Lines, run: tuple[int, int]) -> int:
+    """Words of `run` on a last line it begins but does not finish, if under NGRAM."""
+    line = lines[run[1] - 1]
+    start = int(np.searchsorted(lines, line, side="left"))
+    inside = run[1] - start
+    if start <= run[0] or inside >= NGRAM or int(np.searchsorted(lines, line, "right")) <= run[1]:
+        return 0
+    return inside
+
+
+def _head(lines: Lines, run: tuple[int, int]) -> int:
+    """Words of `run` on a first line it ends but does not start, if under NGRAM."""
+    line = lines[run[0]]
+    end = int(np.searchsorted(lines, line, side="right"))
+    inside = end - run[0]
+    if end >= run[1] or inside >= NGRAM or int(np.searchsorted(lines, line, "left")) >= run[0]:
+        return 0
+    return inside
+
+
 def _shift(copy: Copy, base: int) -> Copy:
     first = (copy.first[0] + base, copy.first[1] + base)
     later = (copy.later[0] + base, copy.later[1] + base)
@@ -269,8 +459,9 @@ def _word_offset(state: _Stream, word: int, *, end: bool) -> int | None:
     """Return the absolute offset where word `word` starts (or ends); None if written out."""
     window = state.window
     local = word - window.base
-    line = int(window.lines[local])
-    index = local - int(np.searchsorted(window.lines, line))
+    at = window.lines[local]  # a numpy scalar: a Python int would copy int32 lines to int64
+    line = int(at)
+    index = local - int(np.searchsorted(window.lines, at))
     line_index = line - state.first_line
     if line_index < 0:
         return None

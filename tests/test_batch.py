@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cleaner import batch
+from cleaner import batch, pipes
 from cleaner.cli import app
 from cleaner.config import Config
 from cleaner.discover import discover
@@ -220,3 +220,26 @@ def test_include_and_exclude_come_from_the_configuration_too(
     result = runner.invoke(app, ["check", "--format", "text", "."])
     assert result.exit_code == 1
     assert [line.split(":")[0] for line in result.stdout.splitlines()] == ["ep.srt"]
+
+
+def test_a_large_plain_file_in_a_batch_streams_and_the_others_do_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipes, "LARGE_BYTES", 20_000)
+    paragraph = " ".join(f"w{i}" for i in range(60)) + ".\n\n"
+    filler = "".join(" ".join(f"f{i}x{j}" for j in range(60)) + ".\n\n" for i in range(80))
+    big = tmp_path / "big.txt"
+    big.write_text(paragraph + filler + paragraph, encoding="utf-8")  # one copy, 30 KB
+    small = tmp_path / "ep.srt"
+    small.write_text(MISNUMBERED, encoding="utf-8")
+    options = batch.Options(fix=True, jobs=1)
+    results = list(batch.run(discover([str(tmp_path)]), Config(), options))
+    assert [(Path(r.path).name, r.changed, r.error) for r in results] == [
+        ("big.txt", True, None),
+        ("ep.srt", True, None),
+    ]
+    assert [f.rule for f in results[0].applied] == ["duplicate-passage"]
+    assert big.read_text(encoding="utf-8") == paragraph + filler[:-1]  # as a document: last block
+    assert small.read_text(encoding="utf-8") == RENUMBERED
+    refused = batch.process_large(big, Config(), batch.Options(fix=True, keep_text=True))
+    assert refused.error is not None and "--diff" in refused.error.describe()

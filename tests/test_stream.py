@@ -10,13 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from cleaner import Config, pipes, stream
+from cleaner import Config, fingerprint, pipes, stream
 from cleaner.cli import app
 from cleaner.engine import check_document, fix_document, parse
-from cleaner.errors import InternalError
+from cleaner.errors import InputError, InternalError
 from cleaner.model import Finding
 from cleaner.stream import stream_fix
 
@@ -136,25 +137,53 @@ def test_large_stdin_streams(
     monkeypatch.setattr(pipes, "CHUNK_BYTES", 20_000)
     text = "".join(itertools.islice(_input(300_000, 5), 10))
     config = Config(select=select) if select else Config()
-    parts, decided = pipes.read_start(io.BytesIO(text.encode()), config, "big.txt")
-    assert decided
-    assert sum(map(len, parts)) == read
+    with pipes.read_start(io.BytesIO(text.encode()), config, "big.txt") as head:
+        assert head.streamed
+        assert head.size == read
     assert (pipes.stream_note(config, "big.txt") is not None) == note
+
+
+def test_the_start_of_a_long_pipe_waits_in_a_temp_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Read up to LARGE_BYTES to learn the size, it is not all held in memory.
+    monkeypatch.setattr(pipes, "LARGE_BYTES", 100_000)
+    monkeypatch.setattr(pipes, "HEAD_BYTES", 1_000)
+    monkeypatch.setattr(pipes, "CHUNK_BYTES", 20_000)
+    monkeypatch.setattr(pipes, "SPOOL_BYTES", 30_000)
+    data = "".join(itertools.islice(_input(300_000, 5), 10)).encode()
+    source = io.BytesIO(data)
+    with pipes.read_start(source, Config(), "big.txt") as head:
+        assert head.streamed
+        assert sum(map(len, head.parts)) == 21_000  # the rest went to the spool file
+        assert head.spool is not None
+        assert b"".join(pipes._pieces(head, source)) == data
+        assert head.spool is None  # closed, and so deleted, once read
+
+
+def test_stdin_redirected_from_a_file_is_decided_by_its_size(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(pipes, "LARGE_BYTES", 100_000)
+    monkeypatch.setattr(pipes, "HEAD_BYTES", 1_000)
+    path = tmp_path / "big.txt"
+    path.write_text("".join(itertools.islice(_input(300_000, 5), 10)), encoding="utf-8")
+    with path.open("rb") as source, pipes.read_start(source, Config(), "big.txt") as head:
+        assert head.streamed
+        assert head.size == 1_000  # nothing read past the sniffed start
 
 
 def test_small_stdin_is_read_whole_for_every_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipes, "LARGE_BYTES", 100_000)
-    source = (FIXTURES / "seed.txt").read_bytes()
-    parts, decided = pipes.read_start(io.BytesIO(source), Config(), "seed.txt")
-    assert not decided
-    assert b"".join(parts) == source
+    source_bytes = (FIXTURES / "seed.txt").read_bytes()
+    source = io.BytesIO(source_bytes)
+    with pipes.read_start(source, Config(), "seed.txt") as head:
+        assert not head.streamed
+        assert head.read_all(source) == source_bytes
 
 
 def test_stream_bytes_without_sink_reports_findings() -> None:
     source = (FIXTURES / "seed.txt").read_bytes()
-    result = pipes.stream_bytes(
-        [source[:100]], io.BytesIO(source[100:]), None, ONLY, path="seed.txt", fix=False
-    )
+    pieces = iter([source[:100], source[100:]])
+    result = pipes.stream_bytes(pieces, None, ONLY, path="seed.txt", fix=False)
     assert [(f.line, f.end_line) for f in result.findings] == [(104, 203)]
     assert result.bytes_before == len(source)
     assert not result.changed
@@ -180,3 +209,43 @@ def test_a_bug_mid_stream_passes_the_rest_through(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(InternalError, match="the rest of the input was passed through"):
         out.extend(stream_fix(chunks, Config(select=frozenset({"duplicate-passage"}))))
     assert "".join(out) == "".join(lines)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_window_seeds_are_those_of_the_whole_window(seed: int) -> None:
+    # The window keeps its fingerprints sorted and adds to them chunk by chunk; the seeds it
+    # gives must be those `fingerprint.seeds` finds over all of them, sorted anew.
+    rng = np.random.default_rng(seed)
+    window = stream._Window(capacity=300)
+    line = 1
+    for step in range(40):
+        words = int(rng.integers(1, 90))
+        hashes = rng.integers(2, 40, size=words).astype(np.uint64)  # few values: many repeats
+        lines = np.arange(line, line + words, dtype=np.int64)
+        line += words
+        window.extend(hashes, lines)
+        values = np.concatenate([window.fp_values, window.tail_values])
+        positions = np.concatenate([window.fp_positions, window.tail_positions]) - window.base
+        later_from = max(window.count - int(rng.integers(0, 200)), 0)
+        want = fingerprint.seeds(values, positions, later_from=later_from)
+        got = window.seeds(later_from)
+        assert sorted(zip(got.first.tolist(), got.later.tolist(), strict=True)) == sorted(
+            zip(want.first.tolist(), want.later.tolist(), strict=True)
+        ), step
+        whole = fingerprint.winnow(fingerprint.shingles(window.hashes))
+        settled = 2 * fingerprint.WINDOW  # nearer the first word held, windows were cut
+        assert {p for p in positions.tolist() if p >= settled} == {
+            p for p in whole.tolist() if p >= settled
+        }
+        window.trim(250, window.base + window.count)
+    assert window.base > 0  # words were forgotten, and the arrays moved to the front
+
+
+@pytest.mark.parametrize("size", [7, 5_000])
+def test_a_line_over_the_limit_is_refused_by_number_and_length(size: int) -> None:
+    # Held whole, one long line would be the stream's whole memory: it is refused as the
+    # document path refuses it, counted to its end without being kept.
+    text = "short line\n" * 3 + "x" * 2_500 + "\nafter\n"
+    config = ONLY.replace(max_line_length=1_000)
+    with pytest.raises(InputError, match=r"line 4 is 2,500 characters long \(the limit is 1,000\)"):
+        list(stream_fix(_chunks(text, size), config, path="big.txt"))

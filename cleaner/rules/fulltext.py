@@ -22,10 +22,8 @@ RULE = "json-full-text"
 
 _SEGMENT = '  {{"start": {0}.0, "end": {1}.0, "text": " Thanks for watching."}}'
 _LOOPED = ",\n".join(_SEGMENT.format(k, k + 1) for k in range(6))
-_WHISPER = (
-    '{{"text": "{}", "segments": [\n{}\n], "language": "en"}}\n'.format(
-        " Thanks for watching." * 6, _LOOPED
-    )
+_WHISPER = '{{"text": "{}", "segments": [\n{}\n], "language": "en"}}\n'.format(
+    " Thanks for watching." * 6, _LOOPED
 )
 
 RULES = (

@@ -282,9 +282,7 @@ def test_seed() -> None:
 # Property tests.
 
 # Words that name no speaker (`So:`, `Subject:`, `Note:`) are the reader's to refuse.
-NAMES = st.from_regex(r"[A-Z][a-z]{0,8}( [A-Z][a-z]{0,8}){0,2}", fullmatch=True).filter(
-    is_speaker
-)
+NAMES = st.from_regex(r"[A-Z][a-z]{0,8}( [A-Z][a-z]{0,8}){0,2}", fullmatch=True).filter(is_speaker)
 SAYINGS = st.text(st.characters(blacklist_characters="\r\n", codec="utf-8"), max_size=40)
 CLOCKS = st.tuples(st.integers(0, 99), st.integers(0, 59), st.integers(0, 59))
 BREAKS = st.sampled_from(["\n", "\r\n", "\r", "\n\n", "\r\n\r\n"])
