@@ -27,7 +27,8 @@ from cleaner.engine import FileResult, check_document, fix_document, internal_er
 from cleaner.errors import CleanerError, InputError, InternalError, WriteError
 from cleaner.files import encode, read_file, write_atomic
 from cleaner.fingerprint import Vocabulary
-from cleaner.pipes import LARGE_BYTES, stream_file, streams_file
+from cleaner.largefiles import stream_file, streams_file
+from cleaner.pipes import LARGE_BYTES
 
 MAX_CHUNK = 32  # files per task: big enough to amortize pickling, small enough to balance
 SERIAL_BELOW = 16  # fewer files than this run in-process: starting workers would cost more

@@ -25,7 +25,8 @@ from cleaner.errors import CleanerError
 from cleaner.files import read_file
 from cleaner.formats import FORMAT_NAMES
 from cleaner.glossary import load as load_glossary
-from cleaner.pipes import LARGE_BYTES, check_stream, clean_files, file_note, fix_stream
+from cleaner.largefiles import clean_files, file_note
+from cleaner.pipes import LARGE_BYTES, check_stream, fix_stream
 from cleaner.report import FORMATS, Reporter
 from cleaner.rules import all_rules
 

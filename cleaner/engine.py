@@ -118,6 +118,7 @@ class FileResult:
     error: CleanerError | None = None
     original: str | None = None  # kept only when a diff is wanted
     fixed: str | None = None
+    streamed: bool = False  # went through `cleaner.stream`: duplicate-passage alone
 
 
 def process_text(

@@ -5,7 +5,7 @@ text streams through `cleaner.stream` in bounded memory or goes whole through th
 they never lose input: when something fails, what came in goes out unchanged and the error
 comes back in the FileResult. Nothing here prints; a note for the user is returned as data.
 Files named on the command line that are plain text above LARGE_BYTES stream the same way
-(`stream_file`), fixed in place through a temporary file beside them.
+(`cleaner.largefiles`).
 """
 
 from __future__ import annotations
@@ -17,15 +17,13 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO, BinaryIO
 
 from cleaner import formats
 from cleaner.config import Config
-from cleaner.discover import discover
 from cleaner.engine import FileResult, internal_error, process_text
-from cleaner.errors import CleanerError, DecodeError, InputError, WriteError
-from cleaner.files import decode, encode, read_bytes, text_codec
+from cleaner.errors import CleanerError, DecodeError
+from cleaner.files import decode, encode, text_codec
 from cleaner.model import Finding
 from cleaner.rules.duplicates import RULE
 from cleaner.stream import stream_fix
@@ -84,24 +82,6 @@ def check_stream(
     except Exception as exc:  # report the bug as this input's error
         return FileResult(name, error=internal_error(name, exc)), None, None
     return result, decoded.text, None
-
-
-def clean_files(raws: list[str], sink: BinaryIO, config: Config) -> Iterator[FileResult]:
-    """Clean each file (folders expanded) to `sink`, one after another: the output is one stream."""
-    for entry in discover(raws, include=config.include, exclude=config.exclude):
-        path = str(entry.path)
-        if entry.error is not None:
-            yield FileResult(path, error=entry.error)
-            continue
-        if streams_file(entry.path, config):
-            yield stream_file(entry.path, config, fix=True, sink=sink)
-            continue
-        try:
-            data = read_bytes(entry.path)
-        except CleanerError as error:
-            yield FileResult(path, error=error)
-            continue
-        yield clean_bytes(data, sink, config, name=path, fix=True)
 
 
 def wants_stream(config: Config, path: str, head: bytes, *, size: int | None = None) -> bool:
@@ -205,14 +185,6 @@ class Head:
                 yield data
 
 
-def file_note(config: Config, result: FileResult) -> str | None:
-    """Return `stream_note` for a named file that went through the stream (see `streams_file`)."""
-    large = result.bytes_before > LARGE_BYTES and result.format == "plain"
-    if result.error is not None or not large or not can_stream(config):
-        return None
-    return stream_note(config, result.path)
-
-
 def read_start(source: BinaryIO, config: Config, path: str) -> Head:
     """Read the start of `source`; return it, with `streamed` set when the rest should stream.
 
@@ -277,7 +249,7 @@ def stream_bytes(
         if sink is not None:  # nothing lost: what came in goes out unchanged
             for part in pieces:
                 sink.write(part)
-        return FileResult(path, "plain", error=error)
+        return FileResult(path, "plain", error=error, streamed=True)
     first = next(pieces, b"")
     bom = codecs.BOM_UTF8 if first.startswith(codecs.BOM_UTF8) and encoding == "utf-8" else b""
     pieces = itertools.chain([first[len(bom) :]], pieces)
@@ -323,7 +295,7 @@ def stream_bytes(
     except CleanerError as error:  # undecodable input, or a bug the stream passed through
         if sink is not None:
             sink.flush()
-        return FileResult(path, "plain", tuple(found), error=error)
+        return FileResult(path, "plain", tuple(found), error=error, streamed=True)
     if sink is not None:
         sink.flush()
     else:
@@ -331,106 +303,15 @@ def stream_bytes(
     applied = tuple(found) if fix else ()
     remaining = () if fix else tuple(found)
     return FileResult(
-        path, "plain", remaining, applied, bool(applied), bytes_before=read, bytes_after=written
+        path,
+        "plain",
+        remaining,
+        applied,
+        bool(applied),
+        bytes_before=read,
+        bytes_after=written,
+        streamed=True,
     )
-
-
-def streams_file(path: Path, config: Config) -> bool:
-    """Return True when the file `path` is plain text above LARGE_BYTES that may stream."""
-    if not can_stream(config):
-        return False
-    try:
-        size = path.stat().st_size
-        if size <= LARGE_BYTES or not path.is_file():
-            return False
-        with path.open("rb") as source:
-            head = source.read(HEAD_BYTES)
-    except OSError:
-        return False  # the whole-file path reports it, with the reason
-    return wants_stream(config, str(path), head, size=size)
-
-
-def stream_file(
-    path: Path,
-    config: Config,
-    *,
-    fix: bool,
-    sink: BinaryIO | None = None,
-    target: Path | None = None,
-) -> FileResult:
-    """Check or fix the file `path` as a stream (see `streams_file`).
-
-    A fix goes to `sink` when one is given, else to `target` (default: `path` itself, in
-    place, only when something changed), replaced atomically: on any error it is left as it was.
-    """
-    name = str(path)
-    try:
-        source = path.open("rb")
-    except OSError as exc:
-        return FileResult(name, error=InputError(f"cannot read: {exc.strerror or exc}", path=name))
-    with source:
-        pieces = _read(source, name)
-        if not fix or sink is not None:  # an error writing to `sink` is the caller's, as whole
-            return stream_bytes(pieces, sink, config, path=name, fix=fix)
-        try:
-            return _replace_streamed(target or path, pieces, config, name, in_place=target is None)
-        except WriteError as error:
-            return FileResult(name, error=error)
-
-
-def _read(source: BinaryIO, name: str) -> Iterator[bytes]:
-    """Yield the chunks of `source`; a read error becomes an InputError naming the file."""
-    while True:
-        try:
-            data = source.read(CHUNK_BYTES)
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror or exc}", path=name) from None
-        if not data:
-            return
-        yield data
-
-
-def _replace_streamed(
-    target: Path, pieces: Iterator[bytes], config: Config, name: str, *, in_place: bool
-) -> FileResult:
-    """Stream the fixed text into a temp file beside `target`, then rename it over `target`.
-
-    The rules of `files.write_atomic`: same folder, flushed and fsynced, permission bits kept,
-    a link followed when fixing in place (replaced when writing a copy); nothing is replaced
-    in place when nothing changed.
-    """
-    temp: Path | None = None
-    try:
-        if in_place and target.is_symlink():
-            target = target.resolve(strict=True)
-        try:
-            mode: int | None = target.stat().st_mode & 0o7777
-        except OSError:
-            mode = None
-        fd, temp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-        )
-        temp = Path(temp_name)
-        with os.fdopen(fd, "wb") as out:
-            result = stream_bytes(pieces, out, config, path=name, fix=True, dropped=True)
-            if result.error is not None or (in_place and not result.changed):
-                return result
-            out.flush()
-            os.fsync(out.fileno())
-        if mode is not None:
-            temp.chmod(mode)
-        temp.replace(target)
-        temp = None
-        return result
-    except OSError as exc:
-        raise WriteError(
-            f"cannot write the fixed file ({exc.strerror or exc}); the original is unchanged",
-            path=str(target),
-        ) from None
-    finally:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                temp.unlink()
 
 
 def _then_empty(pieces: Iterator[bytes]) -> Iterator[bytes]:

@@ -1,4 +1,4 @@
-"""Named files above LARGE_BYTES stream like standard input: same result, in bounded memory."""
+"""Named plain-text files above LARGE_BYTES stream: check, fix in place, --stdout, --out."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cleaner import Config, batch, pipes
+from cleaner import Config, batch, largefiles, pipes
 from cleaner.cli import app
 from cleaner.discover import Entry
 from cleaner.engine import check_document, fix_document, parse
@@ -55,17 +55,17 @@ def test_a_large_plain_file_streams_and_a_small_one_does_not(big: Path, tmp_path
     small.write_text(_transcript(50_000, 2), encoding="utf-8")
     srt = tmp_path / "big.srt"
     srt.write_text("1\n00:00:01,000 --> 00:00:02,000\nhi\n\n" * 5_000, encoding="utf-8")
-    assert pipes.streams_file(big, Config())
-    assert not pipes.streams_file(small, Config())
-    assert not pipes.streams_file(srt, Config())  # sniffed: only plain text streams
-    assert not pipes.streams_file(big, Config(keep="last"))
-    assert not pipes.streams_file(tmp_path / "missing.txt", Config())
+    assert largefiles.streams_file(big, Config())
+    assert not largefiles.streams_file(small, Config())
+    assert not largefiles.streams_file(srt, Config())  # sniffed: only plain text streams
+    assert not largefiles.streams_file(big, Config(keep="last"))
+    assert not largefiles.streams_file(tmp_path / "missing.txt", Config())
 
 
 def test_check_of_a_large_file_equals_the_document_findings(big: Path) -> None:
     text = big.read_text(encoding="utf-8")
     wanted = check_document(parse(text, path=str(big), config=ONLY), ONLY)
-    result = pipes.stream_file(big, Config(), fix=False)
+    result = largefiles.stream_file(big, Config(), fix=False)
     assert result.error is None
     assert len(wanted) > 3
     keys = [(f.start, f.end, f.line, f.end_line, f.related) for f in result.findings]
@@ -110,7 +110,7 @@ def test_fix_in_place_keeps_a_link_and_replaces_the_file_it_points_to(big: Path)
     text = big.read_text(encoding="utf-8")
     link = big.parent / "link.txt"
     link.symlink_to(big.name)
-    result = pipes.stream_file(link, Config(), fix=True)
+    result = largefiles.stream_file(link, Config(), fix=True)
     assert result.changed
     assert link.is_symlink()
     assert big.read_text(encoding="utf-8") == _document_fix(text)
@@ -137,7 +137,7 @@ def test_a_write_error_leaves_the_original(big: Path, monkeypatch: pytest.Monkey
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pipes.os, "fsync", full)
-    result = pipes.stream_file(big, Config(), fix=True)
+    result = largefiles.stream_file(big, Config(), fix=True)
     assert result.error is not None
     assert "No space left on device" in result.error.describe()
     assert "the original is unchanged" in result.error.describe()
