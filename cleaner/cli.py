@@ -458,4 +458,5 @@ def _config_from(ctx: typer.Context) -> Config:
 
 def main() -> None:
     """Entry point of the `cleaner` console script."""
+    batch.collect_cycles_rarely()  # a policy for this process, so set here, not on import
     app()
