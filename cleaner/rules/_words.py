@@ -106,7 +106,7 @@ def _batches(segments: Sequence[Segment]) -> list[tuple[int, int]]:
     batches: list[tuple[int, int]] = []
     first, size = 0, 0
     for index, segment in enumerate(segments):
-        size += len(segment.text) + 3
+        size += len(segment.text) + 3  # and the separator `Tokenizer` puts between texts
         if size >= _BATCH_CHARS:
             batches.append((first, index + 1))
             first, size = index + 1, 0

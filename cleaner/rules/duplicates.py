@@ -106,7 +106,7 @@ def check(doc: Document, config: Config) -> Iterator[Finding]:
     if not config.enabled(RULE) or not doc.segments:
         return
     found = segment_words(doc)
-    # The words other rules count, hashed per distinct key (a key hashes as its spellings do).
+    # The words the other rules count, hashed once per distinct key.
     key_hashes = np.fromiter(
         map(_HASHES.__getitem__, found.vocabulary), dtype=np.uint64, count=len(found.vocabulary)
     )
