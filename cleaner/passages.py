@@ -25,12 +25,16 @@ from rapidfuzz.distance import Levenshtein
 
 from cleaner.fingerprint import NGRAM, U64, Seeds, seeds, shingles, winnow
 
-GAP = 40  # words without a shared fingerprint that a near copy may still bridge
+# Words without a shared fingerprint that a near copy may still bridge: at 5% noise, edits
+# ten words apart leave runs too short for an 8-gram fingerprint over 50 words and more.
+GAP = 64
 DRIFT = 6  # words of insertion/deletion between two runs of one chain
 # Chains this long that match word for word skip the alignment (1-2 ms per 2,000 words);
 # shorter ones are aligned, so that noisy words beyond an identical core still count.
 EXACT_FAST_PATH = 2000
-MARGIN = GAP + NGRAM  # words verified beyond a chain's ends: its first seed may come late
+# Words verified beyond a chain's ends (its first seed may come late). Not wider: the global
+# word alignment would rather substitute than skip flanks that outweigh a short copy.
+MARGIN = 48
 
 
 @dataclass(frozen=True, slots=True)
