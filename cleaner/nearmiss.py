@@ -288,23 +288,26 @@ class Vocabulary:
 def _chunks(haystack: AnyStr, space: AnyStr) -> set[AnyStr]:
     """Return the distinct whitespace-free chunks of `haystack` (its whitespace all spaces)."""
     chunks: set[AnyStr] = set()
-    start = 0
-    while start < len(haystack):
-        stop = haystack.find(space, start + _PIECE_CHARS) + 1 or len(haystack)
-        chunks.update(haystack[start:stop].split())
-        start = stop
+    for piece in _split_pieces(haystack, space):
+        chunks.update(piece)
     return chunks
 
 
 def _chunk_counts(haystack: AnyStr, space: AnyStr) -> Counter[AnyStr]:
     """Return how many times each whitespace-free chunk of `haystack` occurs."""
     counts: Counter[AnyStr] = Counter()
+    for piece in _split_pieces(haystack, space):
+        counts.update(piece)
+    return counts
+
+
+def _split_pieces(haystack: AnyStr, space: AnyStr) -> Iterator[list[AnyStr]]:
+    """Yield the chunks of `haystack` a piece of about _PIECE_CHARS at a time (short lists)."""
     start = 0
     while start < len(haystack):
         stop = haystack.find(space, start + _PIECE_CHARS) + 1 or len(haystack)
-        counts.update(haystack[start:stop].split())
+        yield haystack[start:stop].split()
         start = stop
-    return counts
 
 
 def _occurrences(haystack: bytes | str, chunks: Iterable[str]) -> dict[str, int]:
