@@ -10,7 +10,6 @@ scanned for each unit length. Words the `rolling-caption` rule trims and bracket
 from __future__ import annotations
 
 import bisect
-import itertools
 import operator
 import re
 from collections.abc import Hashable, Iterator, Sequence
@@ -22,9 +21,10 @@ from cleaner import formats
 from cleaner.config import Config
 from cleaner.model import Document, Edit, Finding, Segment, Severity
 from cleaner.rules import RuleInfo
-from cleaner.rules._words import Ints, Keys, SegmentWords, count_words, segment_words
+from cleaner.rules._unspoken import annotated, annotation_words, label_words
+from cleaner.rules._words import Ints, Keys, segment_words
 from cleaner.rules.rolling import cue_words, cut_edit, find_overlaps, quote, unbalanced_tags
-from cleaner.text import Word, words
+from cleaner.text import Word
 
 # The principle that tells a loop from repeated speech: a loop repeats at least this many words
 # in all (unit words x repeats). "no, no, no" (3), "yeah yeah yeah yeah" (4), "bye bye" x4 (8)
@@ -33,17 +33,6 @@ MIN_LOOP_WORDS = 10
 # Across cues, three or four identical lines may be a chorus in song subtitles; a decoder loop
 # across segments rarely stops that soon. Below this count such a loop's fix is unsafe.
 SAFE_CROSS_CUE_REPEATS = 5
-# Bracketed annotations are not speech: ten `[Music]` cues in a row are not a loop.
-ANNOTATION_RE = re.compile(r"\[[^\[\]\r\n]{0,80}\]|\([^()\r\n]{0,80}\)")
-# The annotations that may hold words: ANNOTATION_RE's, except those that are exactly one
-# citation (`[00:01:23]`, `(01:23.5 --> 01:25)`), which the tokenizer reads as one time.
-_CITATION_BODY = (
-    r"\d{1,4}(?::\d{1,2}){1,2}(?:[.,]\d{1,9})?"
-    r"(?:\s*-{1,2}>\s*\d{1,4}(?::\d{1,2}){1,2}(?:[.,]\d{1,9})?)?"
-)
-_WORDY_NOTE_RE = re.compile(
-    rf"\[(?!{_CITATION_BODY}\])[^\[\]\r\n]{{0,80}}\]|\((?!{_CITATION_BODY}\))[^()\r\n]{{0,80}}\)"
-)
 # Punctuation that ends a phrase, quoted with the unit in the message.
 _TRAIL_RE = re.compile(r"[.,!?;:…]*")
 # What ends a copy inside a cue: its punctuation, then the tags it closes.
@@ -211,90 +200,16 @@ def _stream(doc: Document) -> _Stream:
         if overlap.evidence:
             first = int(found.bounds[overlap.index])
             dropped.extend(range(first, first + overlap.count))
-    for index in _annotated(doc.segments):
+    for index in annotated(doc.segments):
         first = int(found.bounds[index])
-        dropped.extend(first + number for number in _annotation_words(doc.segments[index]))
-    labels = _label_words(doc, found)
+        dropped.extend(first + number for number in annotation_words(doc.segments[index]))
+    labels = label_words(doc, found)
     if not dropped and not len(labels):
         return _Stream(found.keys, None, found.bounds)
     keep = numpy.ones(len(found.keys), dtype=numpy.bool_)
     keep[dropped] = False
     keep[labels] = False
     return _Stream(found.keys[keep], numpy.flatnonzero(keep), found.bounds)
-
-
-def _label_words(doc: Document, found: SegmentWords) -> Ints:
-    """Return the positions of the speaker labels' words that start segments.
-
-    A label is not speech: "Alice: <30 words>" said four times is a 30-word loop, not 31.
-    A segment's speaker counts where its first words are the speaker's name.
-    """
-    by_speaker: dict[str, list[int]] = {}
-    for index, segment in enumerate(doc.segments):
-        if segment.speaker:
-            by_speaker.setdefault(segment.speaker, []).append(index)
-    if not by_speaker:
-        return numpy.zeros(0, dtype=numpy.int64)
-    key_ids = {key: ident for ident, key in enumerate(found.vocabulary)}
-    positions: list[Ints] = []
-    for speaker, indexes in by_speaker.items():
-        label = [key_ids.get(word.key, -1) for word in words(speaker)]
-        if not label or -1 in label:
-            continue  # a name no segment spells out
-        segments = numpy.array(indexes, dtype=numpy.int64)
-        firsts = found.bounds[segments]
-        firsts = firsts[found.bounds[segments + 1] - firsts >= len(label)]
-        # Each row: the first len(label) words of one segment of this speaker.
-        starts = firsts[:, None] + numpy.arange(len(label), dtype=numpy.int64)
-        spoken = (found.keys[starts] == numpy.array(label, dtype=found.keys.dtype)).all(axis=1)
-        positions.append(starts[spoken].ravel())
-    return numpy.concatenate(positions) if positions else numpy.zeros(0, dtype=numpy.int64)
-
-
-def _annotated(segments: Sequence[Segment]) -> list[int]:
-    """Return the indexes of the segments that may hold words inside annotations.
-
-    One regex pass over the texts that hold a bracket, joined by line breaks (which no
-    annotation crosses), instead of one per segment: most brackets are citations.
-    """
-    texts = [(index, s.text) for index, s in enumerate(segments) if "[" in s.text or "(" in s.text]
-    if not texts:
-        return []
-    starts = list(itertools.accumulate((len(text) + 1 for _, text in texts), initial=0))
-    joined = "\n".join(text for _, text in texts)
-    found = {bisect.bisect_right(starts, m.start()) - 1 for m in _WORDY_NOTE_RE.finditer(joined)}
-    # A tag may straddle a bracket: such segments are read whole (see `_annotation_words`).
-    found.update(k for k, (_, text) in enumerate(texts) if "<" in text)
-    return [texts[k][0] for k in sorted(found)]
-
-
-def _annotation_words(segment: Segment) -> list[int]:
-    """Return the numbers (among the cue's words) of the words inside bracketed annotations."""
-    text = segment.text
-    if "<" in text:
-        # A tag may straddle a bracket: only the whole cue's tokens tell which words are in.
-        notes = [match.span() for match in ANNOTATION_RE.finditer(text)]
-        if not notes:
-            return []
-        return [
-            number
-            for number, word in enumerate(cue_words(segment))
-            if any(start <= word.start < end for start, end in notes)
-        ]
-    # Without tags no token crosses a bracket (words and times never hold one), so each piece
-    # tokenizes as in the whole text, and a citation such as `[00:01:02]` holds no word.
-    inside: list[int] = []
-    counted, before = 0, 0
-    for match in _WORDY_NOTE_RE.finditer(text):
-        start, end = match.span()
-        words = count_words(text[start:end])
-        if not words:
-            continue
-        before += count_words(text[counted:start])
-        inside.extend(range(before, before + words))
-        before += words
-        counted = end
-    return inside
 
 
 def _least_recurring(max_unit: int, min_repeats: int) -> int:
