@@ -128,8 +128,13 @@ def verify(hashes: U64, chain: _Chain, *, min_words: int, min_similarity: float)
     if later_end - later_start < min_words // 2:
         return None
     n = len(hashes)
-    a0, a1 = max(first_start - MARGIN, 0), min(first_end + MARGIN, later_start)
-    b0, b1 = max(later_start - MARGIN, first_end), min(later_end + MARGIN, n)
+    # The same margin on both sides, so that the copy sits at the same place in both windows:
+    # with a wide flank on one side only (a copy at the start of the text and one at its end)
+    # the alignment would rather substitute its way past the flank than skip it.
+    before = min(first_start, MARGIN, later_start - first_end)
+    after = min(MARGIN, later_start - first_end, n - later_end)
+    a0, a1 = first_start - before, first_end + after
+    b0, b1 = later_start - before, later_end + after
     if a1 <= a0 or b1 <= b0:
         return None
     found = None

@@ -149,3 +149,19 @@ def test_copy_next_to_a_near_copy_source_is_found_whole() -> None:
     assert missed == []
     # No finding stops after the first word of a speaker label.
     assert [s for s, e in spans if sample.text[:e].endswith("Speaker")] == []
+
+
+@pytest.mark.parametrize("size", [40, 41, 60])
+def test_a_short_copy_at_the_start_and_the_end_of_a_text_is_found(size: int) -> None:
+    # With a 48-word margin of other text after the first copy and before the second, and
+    # none on the far sides, a one-sided alignment window used to make the alignment
+    # substitute its way along instead of matching the copy: a 40-word copy went unreported.
+    passage = " ".join(f"w{k}" for k in range(size)) + ".\n\n"
+    filler = "".join(" ".join(f"f{i}x{j}" for j in range(60)) + ".\n\n" for i in range(80))
+    text = passage + filler + passage
+    config = Config(input_format="plain")
+    doc = parse(text, path="talk.txt", config=config)
+    found = [f for f in check_document(doc, config) if f.rule == "duplicate-passage"]
+    assert [(f.line, f.message) for f in found] == [
+        (163, f"passage of {size} words repeats line 1 (100% similar)")
+    ]
