@@ -10,8 +10,10 @@ import codecs
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from cleaner.errors import DecodeError, EncodeError, InputError, WriteError
 
@@ -163,6 +165,25 @@ def write_atomic(path: Path, data: bytes, *, follow_symlinks: bool = False) -> N
     and the file it points to is replaced; without, a link at `path` is itself replaced, so a
     copy never lands where a planted link points.
     """
+    with atomic_write(path, follow_symlinks=follow_symlinks) as pending:
+        pending.handle.write(data)
+
+
+@dataclass
+class PendingWrite:
+    """The temp file `atomic_write` fills; set `commit` False to leave the target as it was."""
+
+    handle: BinaryIO
+    commit: bool = True
+
+
+@contextlib.contextmanager
+def atomic_write(path: Path, *, follow_symlinks: bool = False) -> Iterator[PendingWrite]:
+    """Yield a temp file beside `path` that replaces it when the block ends (`write_atomic`).
+
+    The data is flushed and fsynced before the rename; on any error, or without `commit`, the
+    temp file is removed and `path` is untouched. OSError becomes a WriteError naming `path`.
+    """
     if follow_symlinks and path.is_symlink():
         try:
             path = path.resolve(strict=True)
@@ -171,25 +192,27 @@ def write_atomic(path: Path, data: bytes, *, follow_symlinks: bool = False) -> N
                 f"cannot follow the symbolic link ({exc.strerror or exc}); nothing was written",
                 path=str(path),
             ) from None
-    folder = path.parent
     try:
-        mode = path.stat().st_mode & 0o7777
+        mode: int | None = path.stat().st_mode & 0o7777
     except OSError:
         mode = None
     handle = None
     temp_name = None
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         handle = os.fdopen(fd, "wb")
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+        pending = PendingWrite(handle)
+        yield pending
+        if pending.commit:
+            handle.flush()
+            os.fsync(handle.fileno())
         handle.close()
         handle = None
-        if mode is not None:
-            Path(temp_name).chmod(mode)
-        Path(temp_name).replace(path)
-        temp_name = None
+        if pending.commit:
+            if mode is not None:
+                Path(temp_name).chmod(mode)
+            Path(temp_name).replace(path)
+            temp_name = None
     except OSError as exc:
         raise WriteError(
             f"cannot write the fixed file ({exc.strerror or exc}); the original is unchanged",

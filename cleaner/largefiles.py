@@ -8,9 +8,6 @@ the target and renamed over it only when all went well, with `files.write_atomic
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -20,7 +17,7 @@ from cleaner.config import Config
 from cleaner.discover import discover
 from cleaner.engine import FileResult
 from cleaner.errors import CleanerError, InputError, WriteError
-from cleaner.files import read_bytes
+from cleaner.files import atomic_write, read_bytes
 
 
 def clean_files(raws: list[str], sink: BinaryIO, config: Config) -> Iterator[FileResult]:
@@ -103,40 +100,14 @@ def _replace_streamed(
 
     The rules of `files.write_atomic`: same folder, flushed and fsynced, permission bits kept,
     a link followed when fixing in place (replaced when writing a copy); nothing is replaced
-    in place when nothing changed.
+    in place when nothing changed, nor anywhere when the stream failed.
     """
-    temp: Path | None = None
-    try:
-        if in_place and target.is_symlink():
-            target = target.resolve(strict=True)
-        try:
-            mode: int | None = target.stat().st_mode & 0o7777
-        except OSError:
-            mode = None
-        fd, temp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    with atomic_write(target, follow_symlinks=in_place) as pending:
+        result = pipes.stream_bytes(
+            pieces, pending.handle, config, path=name, fix=True, dropped=True
         )
-        temp = Path(temp_name)
-        with os.fdopen(fd, "wb") as out:
-            result = pipes.stream_bytes(pieces, out, config, path=name, fix=True, dropped=True)
-            if result.error is not None or (in_place and not result.changed):
-                return result
-            out.flush()
-            os.fsync(out.fileno())
-        if mode is not None:
-            temp.chmod(mode)
-        temp.replace(target)
-        temp = None
-        return result
-    except OSError as exc:
-        raise WriteError(
-            f"cannot write the fixed file ({exc.strerror or exc}); the original is unchanged",
-            path=str(target),
-        ) from None
-    finally:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                temp.unlink()
+        pending.commit = result.error is None and (result.changed or not in_place)
+    return result
 
 
 def file_note(config: Config, result: FileResult) -> str | None:

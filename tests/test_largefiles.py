@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import stat
 from pathlib import Path
@@ -136,7 +137,7 @@ def test_a_write_error_leaves_the_original(big: Path, monkeypatch: pytest.Monkey
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pipes.os, "fsync", full)
+    monkeypatch.setattr(os, "fsync", full)
     result = largefiles.stream_file(big, Config(), fix=True)
     assert result.error is not None
     assert "No space left on device" in result.error.describe()
