@@ -18,9 +18,10 @@ again back to back is a repetition loop (another rule), not a duplicate passage.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz.distance import Levenshtein
 
 from cleaner.fingerprint import NGRAM, U64, Seeds, seeds, shingles, winnow
@@ -356,3 +357,44 @@ def _leading(flags: np.ndarray) -> int:
     """Return how many of `flags` are set before the first unset one."""
     unset = np.flatnonzero(~flags)
     return int(unset[0]) if len(unset) else len(flags)
+
+
+Units = npt.NDArray[np.signedinteger[Any]]  # per word, its line or segment, in ascending order
+
+
+def trim_to_units(units: Units, copy: Copy) -> Copy:
+    """Drop the few words a copy reaches into the next (or previous) unit by chance.
+
+    Past a copy's end, both sides may go on with an equal word (the `Ann` of two `Ann:`
+    speaker labels): the alignment takes it, and the copy would cut a line or segment that
+    another copy, or nothing, should keep whole. Only a fragment under NGRAM words, on both
+    sides, goes. `units` gives each word's line or segment (a document's segments, a
+    stream's lines), sorted.
+    """
+    tail = min(_unit_tail(units, copy.first), _unit_tail(units, copy.later))
+    head = min(_unit_head(units, copy.first), _unit_head(units, copy.later))
+    if not head and not tail:
+        return copy
+    first = (copy.first[0] + head, copy.first[1] - tail)
+    later = (copy.later[0] + head, copy.later[1] - tail)
+    return Copy(first, later, copy.similarity)
+
+
+def _unit_tail(units: Units, run: tuple[int, int]) -> int:
+    """Words of `run` in a last unit it begins but does not finish, if under NGRAM."""
+    unit = units[run[1] - 1]  # a numpy scalar: searching with it copies nothing
+    start = int(np.searchsorted(units, unit, side="left"))
+    inside = run[1] - start
+    if start <= run[0] or inside >= NGRAM or int(np.searchsorted(units, unit, "right")) <= run[1]:
+        return 0
+    return inside
+
+
+def _unit_head(units: Units, run: tuple[int, int]) -> int:
+    """Words of `run` in a first unit it ends but does not start, if under NGRAM."""
+    unit = units[run[0]]
+    end = int(np.searchsorted(units, unit, side="right"))
+    inside = end - run[0]
+    if end >= run[1] or inside >= NGRAM or int(np.searchsorted(units, unit, "left")) >= run[0]:
+        return 0
+    return inside

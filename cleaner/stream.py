@@ -40,10 +40,10 @@ from cleaner.fingerprint import (
 )
 from cleaner.fix import apply_edits
 from cleaner.model import Edit, Finding, Related, Severity
-from cleaner.passages import GAP, MARGIN, Copy, chain_seeds, select, verify
+from cleaner.passages import GAP, MARGIN, Copy, chain_seeds, select, trim_to_units, verify
 from cleaner.removal import plain_edits
 from cleaner.rules.duplicates import RULE
-from cleaner.streamwindow import Lines, Ranges, Window
+from cleaner.streamwindow import Ranges, Window
 
 HOLD = GAP + NGRAM + WINDOW + MARGIN  # words after the last match that may still extend it
 TOKENIZER_CAP = 50_000  # distinct chunks a stream learns before it starts over (~10 MB)
@@ -188,7 +188,7 @@ def _detect(
             min_similarity=config.min_similarity,
         )
         if copy is not None:
-            decided.append(_shift(_trim(window.lines, copy), window.base))
+            decided.append(_shift(trim_to_units(window.lines, copy), window.base))
     # A copy that ends past the hold waits, and so does everything after its start.
     while any(hold < copy.later[1] and copy.later[0] < hold for copy in decided):
         hold = min(copy.later[0] for copy in decided if hold < copy.later[1])
@@ -219,42 +219,6 @@ def _detect(
 def _touches(edit: Edit, queued: list[Edit]) -> bool:
     """Return True when `edit` overlaps one of the queued edits (the queue is short)."""
     return any(edit.start < other.end and other.start < edit.end for other in queued)
-
-
-def _trim(lines: Lines, copy: Copy) -> Copy:
-    """Drop the few words a copy reaches into the next (or previous) line by chance.
-
-    As `rules.duplicates` does per segment: past a copy's end both sides may go on with an
-    equal word (the `Ann` of two `Ann:` labels), and the copy would cut a line that should stay
-    whole. Only a fragment under NGRAM words, on both sides, goes.
-    """
-    tail = min(_tail(lines, copy.first), _tail(lines, copy.later))
-    head = min(_head(lines, copy.first), _head(lines, copy.later))
-    if not head and not tail:
-        return copy
-    first = (copy.first[0] + head, copy.first[1] - tail)
-    later = (copy.later[0] + head, copy.later[1] - tail)
-    return Copy(first, later, copy.similarity)
-
-
-def _tail(lines: Lines, run: tuple[int, int]) -> int:
-    """Words of `run` on a last line it begins but does not finish, if under NGRAM."""
-    line = lines[run[1] - 1]
-    start = int(np.searchsorted(lines, line, side="left"))
-    inside = run[1] - start
-    if start <= run[0] or inside >= NGRAM or int(np.searchsorted(lines, line, "right")) <= run[1]:
-        return 0
-    return inside
-
-
-def _head(lines: Lines, run: tuple[int, int]) -> int:
-    """Words of `run` on a first line it ends but does not start, if under NGRAM."""
-    line = lines[run[0]]
-    end = int(np.searchsorted(lines, line, side="right"))
-    inside = end - run[0]
-    if end >= run[1] or inside >= NGRAM or int(np.searchsorted(lines, line, "left")) >= run[0]:
-        return 0
-    return inside
 
 
 def _shift(copy: Copy, base: int) -> Copy:

@@ -9,9 +9,9 @@ import numpy as np
 
 from cleaner import formats
 from cleaner.config import Config
-from cleaner.fingerprint import I64, NGRAM, Vocabulary, nth_word_span
+from cleaner.fingerprint import I64, Vocabulary, nth_word_span
 from cleaner.model import Document, Finding, Segment, Severity
-from cleaner.passages import Copy, find_copies, select
+from cleaner.passages import Copy, find_copies, select, trim_to_units
 from cleaner.removal import plain_edits, segment_edits
 from cleaner.rules import RuleInfo
 from cleaner.rules._words import segment_words
@@ -67,39 +67,6 @@ class _WordMap:
         unit = int(self.units[word])
         return unit, word - int(self.unit_first[unit])
 
-    def trim(self, copy: Copy) -> Copy:
-        """Drop the few words a copy reaches into the next (or previous) segment by chance.
-
-        Past a copy's end, both sides may go on with an equal word (`Speaker` of two speaker
-        labels): the alignment takes it, and the copy would cut a line that another copy, or
-        nothing, should keep whole. Only a fragment under NGRAM words, on both sides, goes.
-        """
-        tail = min(self._tail(copy.first), self._tail(copy.later))
-        head = min(self._head(copy.first), self._head(copy.later))
-        if not head and not tail:
-            return copy
-        first = (copy.first[0] + head, copy.first[1] - tail)
-        later = (copy.later[0] + head, copy.later[1] - tail)
-        return Copy(first, later, copy.similarity)
-
-    def _tail(self, run: tuple[int, int]) -> int:
-        """Words of `run` in a last segment it begins but does not finish, if under NGRAM."""
-        unit = int(self.units[run[1] - 1])
-        start = int(self.unit_first[unit])
-        inside = run[1] - start
-        if start <= run[0] or inside >= NGRAM or int(self.unit_first[unit + 1]) <= run[1]:
-            return 0
-        return inside
-
-    def _head(self, run: tuple[int, int]) -> int:
-        """Words of `run` in a first segment it ends but does not start, if under NGRAM."""
-        unit = int(self.units[run[0]])
-        end = int(self.unit_first[unit + 1])
-        inside = end - run[0]
-        if end >= run[1] or inside >= NGRAM or int(self.unit_first[unit]) >= run[0]:
-            return 0
-        return inside
-
 
 def check(doc: Document, config: Config) -> Iterator[Finding]:
     """Report the later copy of each duplicated passage (or the earlier, with keep=last)."""
@@ -117,7 +84,7 @@ def check(doc: Document, config: Config) -> Iterator[Finding]:
     )
     keep_last = config.keep == "last"
     words = _WordMap(found.segment_of(), found.bounds)
-    copies = [words.trim(copy) for copy in copies]
+    copies = [trim_to_units(words.units, copy) for copy in copies]
     for copy in select(copies, keep_last=keep_last, min_words=config.min_words):
         yield _finding(doc, words, copy, keep_last)
 
