@@ -210,17 +210,10 @@ def nth_word_span(text: str, index: int) -> tuple[int, int] | None:
     >>> nth_word_span("<i>Hi</i> there [00:01:02] you", 2)
     (27, 30)
     """
-    tokens = WORD_TOKEN_RE.findall(text)  # '' for markup
-    if "" in tokens:
-        matches = [k for k, token in enumerate(tokens) if token]
-        if index >= len(matches):
-            return None
-        index = matches[index]
-    if index >= len(tokens):
-        return None
-    # islice skips the matches before it without a Python step for each.
-    match = next(islice(WORD_TOKEN_RE.finditer(text), index, None))
-    return match.span(1)
+    # One pass that stops at the word: copies mostly start a line, so index is often 0.
+    words = (match for match in WORD_TOKEN_RE.finditer(text) if match.start(1) >= 0)
+    match = next(islice(words, index, None), None)
+    return None if match is None else match.span(1)
 
 
 def shingles(hashes: U64) -> U64:

@@ -182,14 +182,21 @@ def _broken_citations(doc: Document, config: Config) -> Iterator[Finding]:
     """Report bracketed times the reader could not read, in the text of plain segments."""
     # One pass over the whole text: no match crosses a line, and a plain segment is a line.
     text_starts = [segment.text_start for segment in doc.segments]
+    # Most bracketed times are ones the reader read: one set of them all rules those out
+    # before any lookup (a mark's start is in its own segment, or in no segment's text).
+    known = {
+        mark.start
+        for segment in doc.segments
+        for mark in (segment.start, segment.end, *segment.marks)
+        if mark is not None
+    }
     for match in BROKEN_CITATION_RE.finditer(doc.text):
+        if match.start(1) in known:
+            continue
         index = bisect.bisect_right(text_starts, match.start()) - 1
         if index < 0 or match.end() > doc.segments[index].text_end:
             continue  # not in a segment's text (an Otter speaker line, say)
         segment = doc.segments[index]
-        known = {mark.start for mark in (segment.start, segment.end, *segment.marks) if mark}
-        if match.start(1) in known:
-            continue
         at_line_start = not doc.text[segment.text_start : match.start()].strip()
         if not at_line_start and not config.inline_timestamps:
             continue
