@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.formats import plain
 from cleaner.formats.speakers import is_speaker
-from cleaner.model import Edit, LineIndex, Parsed, Role, Segment
+from cleaner.formats.times import parse_clock
+from cleaner.model import Edit, LineIndex, Parsed, Problem, Role, Segment, TimeMark
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 PLAIN = FIXTURES / "formats" / "plain"
@@ -333,3 +337,240 @@ def test_one_long_line() -> None:
 def test_interjections_are_not_speakers(line: str, speaker: str | None) -> None:
     # The plain reader shares cleaner.formats.speakers with SRT.
     assert plain.parse(line + "\n").segments[0].speaker == speaker
+
+
+# The reader remembers label verdicts and clock readings and holds each segment until the next
+# non-blank line: checked against a reference that reads every line from scratch.
+
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+_START_GROUP = {"be": "bs", "pe": "ps", "e": "s"}  # the start group of each end group
+
+
+class _Heading(NamedTuple):
+    """An Otter speaker line waiting for its text."""
+
+    start: int
+    end: int
+    name: str
+    mark: TimeMark | None
+
+
+class _Line(NamedTuple):
+    """A segment of the reference, but its index and block end."""
+
+    block_start: int
+    text_start: int
+    text_end: int
+    start: TimeMark | None
+    end: TimeMark | None
+    speaker: str | None
+    marks: tuple[TimeMark, ...]
+
+
+def reference(text: str) -> Parsed:
+    """Read `text` line by line with the reader's regexes, remembering nothing."""
+    problems: list[Problem] = []
+
+    def mark(match: re.Match[str] | regex.Match[str], group: str, role: Role) -> TimeMark | None:
+        value = match.group(group)
+        clock = parse_clock(value) if value is not None else None
+        if clock is None:
+            return None
+        start, end = match.span(group)
+        if clock.problem is not None:
+            message = f"timestamp {value} is invalid: {clock.problem}"
+            problems.append(Problem("timestamp-invalid", message, start, end))
+        return TimeMark(clock.ms, start, end, role, clock.problem)
+
+    def inline(start: int, end: int) -> tuple[TimeMark, ...]:
+        found = (
+            mark(match, match.lastgroup or "", Role.INLINE)
+            for match in plain._INLINE_RE.finditer(text, start, end)
+        )
+        return tuple(mark for mark in found if mark is not None)
+
+    def alone(heading: _Heading) -> _Line:
+        marks = inline(heading.start, heading.end)
+        return _Line(
+            heading.start, heading.start, heading.end, heading.mark, None, heading.name, marks
+        )
+
+    spans, start = [], 0
+    for match in _LINE_BREAK_RE.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    lines: list[_Line] = []
+    heading: _Heading | None = None
+    speaker = None  # the Otter speaker of the paragraph being read
+    for line_start, line_end in spans:
+        if not text[line_start:line_end].strip():
+            speaker = None
+            continue
+        header = plain._OTTER_RE.fullmatch(text, line_start, line_end)
+        if header is not None:
+            if heading is not None:
+                lines.append(alone(heading))
+            name = header["name"].strip()
+            heading = _Heading(line_start, line_end, name, mark(header, "time", Role.START))
+            speaker = name
+            continue
+        block_start, start_mark, who = line_start, None, speaker
+        if heading is not None:
+            block_start, start_mark, who = heading.start, heading.mark, heading.name
+            heading = None
+        end_mark, pos = None, line_start
+        lead = plain._LEAD_RE.match(text, line_start, line_end)
+        if lead is not None:
+            last = lead.lastgroup or ""
+            first = _START_GROUP.get(last, last)
+            start_mark = mark(lead, first, Role.START) or start_mark
+            if last != first:
+                end_mark = mark(lead, last, Role.END)
+            pos = lead.end()
+        label = plain._SPEAKER_RE.match(text, pos, line_end)
+        if label is not None:
+            name = label.group(label.lastgroup or 0).strip()
+            if name and is_speaker(name):
+                who = name
+        marks = inline(pos, line_end)
+        lines.append(_Line(block_start, line_start, line_end, start_mark, end_mark, who, marks))
+    if heading is not None:
+        lines.append(alone(heading))
+    block_ends = [line.block_start for line in lines[1:]] + [len(text)] if lines else []
+    segments = tuple(
+        Segment(
+            index,
+            text[line.text_start : line.text_end],
+            line.text_start,
+            line.text_end,
+            line.block_start,
+            block_end,
+            line.start,
+            line.end,
+            line.speaker,
+            line.marks,
+        )
+        for index, (line, block_end) in enumerate(zip(lines, block_ends, strict=True))
+    )
+    return Parsed(segments, tuple(sorted(problems, key=lambda problem: problem.start)))
+
+
+def clock_text(draw: st.DrawFn) -> str:
+    """Draw a clock as exports write it: padded or not, with or without a fraction."""
+    hours, minutes, seconds = (
+        draw(st.sampled_from([0, 1, 12, 99])),
+        draw(st.sampled_from([0, 1, 59, 61, 99])),
+        draw(st.sampled_from([0, 2, 59, 60, 99])),
+    )
+    fraction = draw(st.sampled_from(["", ".5", ",250", ".000"]))
+    if draw(st.booleans()):
+        return f"{minutes:02d}:{seconds:02d}{fraction}"
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{fraction}"
+
+
+@st.composite
+def leads(draw: st.DrawFn) -> str:
+    """Draw what a line may start with: a time, a range, or nothing."""
+    first, second = clock_text(draw), clock_text(draw)
+    arrow = draw(st.sampled_from([" --> ", " -> ", " - ", "-->"]))
+    return draw(
+        st.sampled_from(
+            [
+                "",
+                f"[{first}] ",
+                f"({first}) ",
+                f"{first} ",
+                f"{first}{arrow}{second} ",
+                f"[{first}{arrow}{second}]  ",
+                f"({first}{arrow}{second})\t",
+                "[99:99:99] ",
+                "  [0:1:2]\t",
+            ]
+        )
+    )
+
+
+NAMES_OR_NOT = st.sampled_from(
+    ["Ann", "Ann Lee", "Speaker 2", "Dr. Who", "Zoë", "Yeah", "note that", "A B C D"]
+)
+LABELS = st.one_of(
+    st.just(""),
+    NAMES_OR_NOT.map("{}: ".format),
+    NAMES_OR_NOT.map("{}:".format),
+    NAMES_OR_NOT.map("{}:\t".format),
+    NAMES_OR_NOT.map("**{}:** ".format),
+    NAMES_OR_NOT.map("**{}**: ".format),
+    st.sampled_from(
+        [
+            *("[SPEAKER_00]: ", "SPEAKER_01: ", "[music]: ", "http://x.y/z ", "Ann :"),
+            # Labels with a colon inside: what follows the first colon decides.
+            *("**a:b:** ", "**a:b*:** ", "[a:b]: ", "[a:bc]: ", "[a:b]:x "),
+        ]
+    ),
+)
+CITATIONS = st.sampled_from(
+    ["", " see [00:10:00]", " (0:11:00) and [12:34.5]", " bad [00:61:00]", " (10:30)", " [Music]"]
+)
+WORDS = st.text(st.characters(blacklist_characters="\r\n", codec="utf-8"), max_size=12)
+OTHERS = st.sampled_from(
+    ["", "  ", "\t", "Jane Doe  0:00", "Bob  1:02:03  ", "Ann  0:61", "A [00:61:00]  0:03"]
+)
+
+
+@st.composite
+def transcripts(draw: st.DrawFn) -> str:
+    """Draw a transcript mixing the line shapes the reader knows, with every kind of break."""
+    parts: list[str] = []
+    for _ in range(draw(st.integers(0, 8))):
+        if draw(st.integers(0, 4)) == 0:
+            parts.append(draw(OTHERS))
+        else:
+            parts.append(draw(leads()) + draw(LABELS) + draw(WORDS) + draw(CITATIONS))
+        parts.append(draw(st.sampled_from(["\n", "\r\n", "\r", "\n\n", "\r\n\r\n", "\n \n"])))
+    if parts and draw(st.booleans()):
+        parts.pop()  # no break after the last line
+    return "".join(parts)
+
+
+@settings(max_examples=400, deadline=None)
+@given(transcripts())
+def test_matches_the_line_by_line_reference(text: str) -> None:
+    assert plain.parse(text) == reference(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text() | PLAINISH)
+def test_matches_the_reference_on_any_text(text: str) -> None:
+    assert plain.parse(text) == reference(text)
+
+
+@pytest.mark.parametrize(
+    ("source", "speakers"),
+    [
+        # The same text up to the colon, then a space, a letter, or the line end.
+        ("Ann: a\nAnn:b\nAnn:\nAnn: c\n", ["Ann", None, "Ann", "Ann"]),
+        ("[00:00:01] Ann: a\n[00:00:02] Ann:b\n", ["Ann", None]),
+        ("Yeah: a\nYeah: b\n", [None, None]),
+        ("**Ann:** a\n**Ann:**b\n**Ann**: c\n", ["Ann", "Ann", "Ann"]),
+        # Past the first colon of a bold or bracketed label: read afresh every time.
+        ("**Ann:** a\n**Ann:*x\n", ["Ann", None]),
+        ("[a:b]: a\n[a:bc]: b\n[a:b]:c\n", ["a:b", "a:bc", "a:b"]),
+        ("Jane  0:00\nAnn: a\nhello\n\nhello\n", ["Ann", "Jane", None]),
+    ],
+)
+def test_remembered_labels(source: str, speakers: list[str | None]) -> None:
+    assert [segment.speaker for segment in plain.parse(source).segments] == speakers
+
+
+def test_beyond_what_it_remembers(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Once full, the reader reads afresh what it cannot remember.
+    monkeypatch.setattr(plain, "_REMEMBERED_MAX", 2)
+    source = (
+        "".join(f"[00:00:{n:02d}] Name{chr(65 + n)}: x [00:01:{n:02d}]\n" for n in range(8)) * 2
+    )
+    parsed = plain.parse(source)
+    assert parsed == reference(source)
+    assert [s.speaker for s in parsed.segments] == [f"Name{chr(65 + n)}" for n in range(8)] * 2
+    assert [s.start_ms for s in parsed.segments] == [n * 1000 for n in range(8)] * 2
