@@ -7,6 +7,7 @@ they were). Lines and columns are 1-based; columns count code points.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import enum
 import re
 from collections.abc import Callable, Sequence
@@ -15,6 +16,41 @@ from itertools import accumulate
 from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
+
+
+def slot_init(cls: type[T]) -> type[T]:
+    """Give a frozen, slotted dataclass an `__init__` that fills its slots directly.
+
+    The `__init__` dataclasses writes for a frozen class calls `object.__setattr__` once per
+    field, which makes an 11-field `Segment` cost about 2 us; readers make tens of thousands
+    of segments and marks per megabyte. Setting each slot through its descriptor is about 3x
+    cheaper, and the instances are the same (equal, hashable, immutable afterwards).
+    """
+    params_of = getattr(cls, "__dataclass_params__", None)
+    if params_of is None or not params_of.frozen or "__slots__" not in cls.__dict__:
+        raise TypeError(f"{cls.__name__}: slot_init needs a frozen dataclass with slots")
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    if any(f.default_factory is not dataclasses.MISSING or not f.init for f in fields):
+        raise TypeError(f"{cls.__name__}: slot_init supports plain fields with plain defaults")
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__}: slot_init does not call __post_init__")
+    scope: dict[str, Any] = {}
+    params, body = ["self"], []
+    for f in fields:
+        if f.default is dataclasses.MISSING:
+            params.append(f.name)
+        else:
+            scope[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        scope[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+        body.append(f"    _set_{f.name}(self, {f.name})")
+    source = f"def __init__({', '.join(params)}):\n" + "\n".join(body or ["    pass"])
+    exec(source, scope)  # the way dataclasses itself writes __init__
+    init = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__ = cls.__init__.__doc__
+    cls.__init__ = init  # type: ignore[method-assign]
+    return cls
 
 
 # One pass over the text: `\r\n` first so it counts as one break, not two.
@@ -37,6 +73,7 @@ class Role(enum.StrEnum):
     INLINE = "inline"
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class TimeMark:
     """A timestamp as written in the source, with its value if it could be read."""
@@ -48,6 +85,7 @@ class TimeMark:
     problem: str | None = None  # why `ms` is None or suspicious, in words
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Segment:
     """One cue, JSON segment, or paragraph/line of a plain transcript.

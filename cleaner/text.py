@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import regex
 
+from cleaner.model import slot_init
+
 # Markup first, so that the word alternative never starts inside a tag or a time. Tags are
 # bounded in length so a stray `<` in prose cannot swallow a whole line.
 TOKEN_RE = regex.compile(
@@ -29,6 +31,7 @@ TOKEN_RE = regex.compile(
 )
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Word:
     """A word as written (`text`), its comparison key (`key`) and its span in the input."""

@@ -1,12 +1,15 @@
-"""Offsets turn into the right lines and columns whatever the line endings."""
+"""The data model: offsets to lines and columns whatever the line endings, fast frozen records."""
 
 from __future__ import annotations
+
+import dataclasses
+import pickle
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleaner.model import Document, LineIndex, Severity
+from cleaner.model import Document, LineIndex, Role, Segment, Severity, TimeMark, slot_init
 
 
 @pytest.mark.parametrize(
@@ -45,3 +48,33 @@ def test_line_starts_follow_every_break_and_no_other(text: str) -> None:
         if char == "\n" or (char == "\r" and text[k + 1 : k + 2] != "\n")
     ]
     assert list(LineIndex.of(text).starts) == expected
+
+
+def test_slot_init_makes_the_same_frozen_instances() -> None:
+    mark = TimeMark(1500, 3, 11, Role.START)
+    segment = Segment(0, "hi", 12, 14, 0, 15, start=mark, speaker="Ann")
+    assert (mark.problem, segment.end, segment.marks, segment.offsets) == (None, None, (), None)
+    assert segment == Segment(0, "hi", 12, 14, 0, 15, mark, None, "Ann")
+    assert hash(segment) == hash(Segment(0, "hi", 12, 14, 0, 15, mark, None, "Ann"))
+    assert pickle.loads(pickle.dumps(segment)) == segment
+    assert dataclasses.replace(segment, index=4).index == 4
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        segment.index = 1  # type: ignore[misc]
+    with pytest.raises(TypeError, match="missing"):
+        Segment(0, "hi")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        TimeMark(1, 2, 3, Role.END, colour="red")  # type: ignore[call-arg]
+
+
+def test_slot_init_refuses_what_it_cannot_fill() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class NoSlots:
+        value: int
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Factory:
+        items: list[int] = dataclasses.field(default_factory=list)
+
+    for cls in (NoSlots, Factory):
+        with pytest.raises(TypeError, match="slot_init"):
+            slot_init(cls)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from cleaner.formats.times import parse_clock
-from cleaner.model import Edit, Problem, Role, Segment, TimeMark
+from cleaner.model import Edit, Problem, Role, Segment, TimeMark, slot_init
 
 # One physical line and its break: `\r\n`, lone `\r` and `\n` all end a line (files mix them) and
 # the last line may have none. The second branch never matches empty, so no phantom last line.
@@ -58,6 +58,7 @@ class Line(NamedTuple):
     blank: bool
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Timing:
     """A cue timing line read as far as possible, with what could not be read."""
@@ -74,6 +75,7 @@ class Timing:
         )
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Cue:
     """A cue block before it becomes a Segment: its lines' spans."""

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from cleaner.model import slot_init
+
 # Lenient on purpose: 1-2 digit fields, `,` or `.` (or `:` as some broken exports write) before
 # the fraction, any number of fraction digits. Anchored by the caller's `fullmatch`.
 CLOCK_RE = re.compile(
@@ -28,6 +30,7 @@ CLOCK_RE = re.compile(
 _CANONICAL_RE = re.compile(r"([0-9]{2}):([0-5][0-9]):([0-5][0-9])[,.]([0-9]{3})")
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class ClockTime:
     """A parsed clock time: its value, and a problem in words if it is out of range."""
