@@ -1,14 +1,15 @@
 """Near misses: word runs of a text within a small edit distance of a glossary term.
 
-The vocabulary compared against the terms is built at C speed where it can be. Distinct words
-come from a whitespace split (`bytes.split` or `str.split`), tokenized once per distinct chunk
-(a transcript has tens of thousands of distinct chunks, not millions): no word holds whitespace,
-so these are the words a regex over the whole text would find. Phrases are counted only where
-they hold a word of a glossary phrase ("clawd code" shares "code"): around the chunks holding
-such a word, found by one Aho-Corasick pass, in regions wide enough that no counted phrase
-reaches past their edges. How often a word occurs is asked for only by the few phrases that
-score, so it is counted then. A large glossary has phrase words all through a text: there one
-count over the whole text, a megabyte of tokens at a time, is cheaper.
+The vocabulary compared against the terms is built without a Python object per word where it
+can be. The text is cut at whitespace into chunks (a transcript has tens of thousands of
+distinct chunks, not millions), and the chunks of each megabyte are told apart by numpy from
+their bytes; only the distinct ones become strings, tokenized once each: no word holds
+whitespace, so these are the words a regex over the whole text would find. The same pass
+counts every chunk and, in ASCII text, places the chunks holding a word of a glossary phrase
+("clawd code" shares "code"; in other text one Aho-Corasick pass places them). Phrases are
+counted only around those, in regions wide enough that no counted phrase reaches past their
+edges, from the tokens each chunk got when learned. A large glossary has phrase words all
+through a text: there one count over the whole text, a megabyte of tokens at a time, is cheaper.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, KeysView, Mapping, Sequence
+from collections.abc import Iterable, Iterator, KeysView, Sequence
 from dataclasses import dataclass
 from typing import AnyStr
 
 import ahocorasick_rs
 import numpy
+import numpy.typing
 from rapidfuzz import fuzz, process
 
 from cleaner.termmatch import Matcher, Phrase, choose, fold, fold_ascii, spaced_fold
@@ -58,28 +60,42 @@ _REACH_CHARS = 32  # context taken per word of the longest phrase; widened if to
 _PLAIN, _SHARED, _BREAK = 0, 1, 2  # kinds of vocabulary tokens
 # Regions this close are tokenized as one: a regex call per region costs more than the gap.
 _JOIN_CHARS = 256
-# Up to this many chunks are counted one by one (a C pass each), more by a count of all chunks.
-_FEW_CHUNKS = 8
 # Past this many words of glossary phrases (a large glossary) phrases are everywhere, and one
 # count over the whole text beats counting around each of them.
 _MANY_SHARED = 256
 _SEPARATOR = "\n\n"  # a break token (a blank line), put between regions counted together
 _BATCH_TOKENS = 1 << 18  # tokens per numpy counting pass
-_DFA = ahocorasick_rs.Implementation.DFA  # about three times faster than the default NFA
+# Chunks shorter than this are told apart by numpy from two 64-bit numbers (bytes and length).
+_KEYED_BYTES = 16
+_MASKS = numpy.array([(1 << 8 * n) - 1 for n in range(9)], dtype=numpy.uint64)
+_TOP = numpy.uint64(56)  # a short chunk's length goes in the top byte of its key
+_LONG = numpy.uint64(0xFF << 56)  # no short chunk's length: the key of all long chunks
+_WIDE = numpy.uint64(8 << 56)  # the smallest key of a chunk of 8 bytes or more
+_MIX = numpy.uint64(0x9E3779B97F4A7C15)  # odd: a multiply-shift hash of the keys
+_SPACE = ord(" ")
+# Marks that are tokens of their own, one character each, however many stand together.
+_EDGES = ".,;:!?\"()[]{}-'"
+_Array = numpy.typing.NDArray[numpy.int64 | numpy.uint64 | numpy.bool_]
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 # Words as the vocabulary sees them (folded text), and, for phrases, the tokens that end a run:
 # any punctuation, and a blank line.
 _TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[^\w\s]|\n[^\S\n]*\n|_")
+_BLANK_LINE_RE = re.compile(r"\n[^\S\n]*\n")  # the one token of _TOKEN_RE that holds whitespace
 
 
 def near_misses(
-    text: str, choices: Sequence[Choice], exact: frozenset[str], *, spoken: str | None = None
+    text: str,
+    choices: Sequence[Choice],
+    exact: frozenset[str],
+    *,
+    spoken: str | None = None,
+    folded: bytes | None = None,
 ) -> list[NearMiss]:
     """Find word runs of `text` close to a choice (by rapidfuzz ratio), vocabulary-wide.
 
     The vocabulary is learned from `spoken` when given: the text with what is not speech
     (cue numbers, timing lines) blanked out. Positions are looked up afterwards in `text`, for
-    the few phrases that score.
+    the few phrases that score. `folded` is `fold_ascii(text)` if the caller has it.
     """
     kept = [c for c in choices if _long_enough(c.key)]
     if not kept:
@@ -87,7 +103,10 @@ def near_misses(
     by_size: dict[int, list[Choice]] = {}
     for choice in kept:
         by_size.setdefault(len(choice.key.split()), []).append(choice)
-    vocabulary = Vocabulary(text if spoken is None else spoken, by_size)
+    if spoken is None:
+        vocabulary = Vocabulary(text, by_size, folded=folded)
+    else:
+        vocabulary = Vocabulary(spoken, by_size)
     candidates: list[tuple[str, Choice, float]] = []
     for size, group in sorted(by_size.items()):
         low = min(len(c.key) for c in group) - 2
@@ -109,7 +128,7 @@ def near_misses(
     # Where they are: one more automaton pass, with the same whole-word and gap rules.
     places = Matcher([Phrase(tuple(gram.split(" ")), i) for i, (gram, _, _) in enumerate(scored)])
     found = []
-    for hit in choose(places.search(text)):
+    for hit in choose(places.search(text, folded=folded)):
         _, choice, score = scored[hit.phrase.owner]
         found.append(NearMiss(hit.start, hit.end, choice, score))
     return found
@@ -164,15 +183,18 @@ def _plural(gram: str, key: str) -> bool:
 class Vocabulary:
     """The distinct words of a text, and its phrases (with counts) that hold a shared word."""
 
-    def __init__(self, text: str, by_size: dict[int, list[Choice]]) -> None:
+    def __init__(
+        self, text: str, by_size: dict[int, list[Choice]], *, folded: bytes | None = None
+    ) -> None:
         self._text = text
         self._folded = ""
         self._counts: dict[str, int] = {}
+        self._times: dict[str, int] = {}  # chunk -> how many times it stands in the text
         self._chunks_of: dict[str, list[str]] = {}  # word -> the distinct chunks holding it
+        self._tokens: dict[str, list[str]] = {}  # chunk -> its tokens, if not one plain word
         self.phrases: dict[int, Counter[str]] = {}
         longest = max(by_size)
         shared = {w for n, group in by_size.items() if n > 1 for c in group for w in c.key.split()}
-        self._haystack: bytes | str = b""
         self._complete = len(shared) > _MANY_SHARED
         if self._complete:
             # So many shared words are seen all through the text: count everything in one go.
@@ -182,21 +204,16 @@ class Vocabulary:
             self._counts = dict(words)
             self.words: KeysView[str] = self._counts.keys()
             return
+        haystack: bytes | str
         if text.isascii():
-            # Lower case and whitespace as spaces in one bytes pass; bytes split faster than str.
-            self._haystack = fold_ascii(text)
-            chunks = [chunk.decode("ascii") for chunk in _chunks(self._haystack, b" ")]
+            # Lower case and whitespace as spaces in one bytes pass (`folded` if the caller has it).
+            haystack = fold_ascii(text) if folded is None else folded
         else:
-            self._haystack = spaced_fold(self.folded())
-            chunks = list(_chunks(self._haystack, " "))
-        held = self._learn(chunks, shared)
+            haystack = spaced_fold(self.folded())
+        spans = self._learn(haystack, shared)
         self.words = self._chunks_of.keys()
-        if held:
-            spans = sorted((start, end) for _, start, end in self._find(held))
-            reach = _REACH_CHARS * (longest - 1)
-            while not self._count_in(self._regions(spans, reach), shared, longest):
-                reach *= 4  # a region held too few words beyond its shared ones: widen them all
-                self.phrases.clear()
+        if spans:
+            self._count_around(haystack, spans, shared, longest)
 
     def folded(self) -> str:
         """Return the text folded (computed once, when first asked)."""
@@ -211,62 +228,96 @@ class Vocabulary:
         return self._counts[word]
 
     def count_words(self, words: Iterable[str]) -> None:
-        """Count how many times each of `words` occurs, in one pass for them all."""
-        wanted = {word for word in words if word not in self._counts}
-        if self._complete or not wanted:
-            self._counts.update(dict.fromkeys(wanted, 0))
-            return
-        chunks = {chunk for word in wanted for chunk in self._chunks_of.get(word, ())}
-        haystack = self._haystack
-        times: Mapping[str, int]
-        if len(chunks) <= _FEW_CHUNKS:
-            times = _occurrences(haystack, chunks)
-        elif isinstance(haystack, bytes):
-            times = {c.decode("ascii"): n for c, n in _chunk_counts(haystack, b" ").items()}
-        else:
-            times = _chunk_counts(haystack, " ")
-        for word in wanted:
-            self._counts[word] = sum(
-                times[chunk] * _TOKEN_RE.findall(chunk).count(word)
-                for chunk in self._chunks_of.get(word, ())
-            )
+        """Count how many times each of `words` occurs (from the chunks counted when learning)."""
+        for word in words:
+            if word not in self._counts:
+                self._counts[word] = sum(
+                    self._times[chunk] * self._tokens.get(chunk, [chunk]).count(word)
+                    for chunk in self._chunks_of.get(word, ())
+                )
 
-    def _learn(self, chunks: list[str], shared: set[str]) -> list[str]:
-        """Note the words of each chunk; return the chunks holding a shared word."""
-        held = []
-        for chunk in chunks:
+    def _learn(self, haystack: bytes | str, shared: set[str]) -> list[tuple[int, int]]:
+        """Learn every distinct chunk, its words and count; return where shared words stand.
+
+        That is the (start, end) of every chunk holding a shared word, in order.
+        """
+        chunks: list[str] = []  # by id, in the order first seen
+        holds = numpy.zeros(0, dtype=bool)  # by id: whether the chunk holds a shared word
+        seen = _Seen()
+        totals = numpy.zeros(0, dtype=numpy.int64)
+        spans: list[tuple[int, int]] = []
+        for offset, piece in _byte_pieces(haystack):
+            starts, ends, low, high = _chunk_keys(piece)
+            first = _settle(low, high)
+            long = ends - starts >= _KEYED_BYTES
+            by_bytes: dict[bytes, int] = {}  # long chunks (addresses) are few: told apart here
+            for i in numpy.flatnonzero(long).tolist():
+                first[i] = by_bytes.setdefault(piece[starts[i] : ends[i]], i)
+            reps = numpy.flatnonzero(first == numpy.arange(len(first)))
+            keys = (low[reps], high[reps], long[reps])
+            ids, new = seen.ids(piece, starts[reps], ends[reps], keys)
+            if new:  # no chunk holds a space: decoded in one call
+                fresh = b" ".join(new).decode("utf-8", "surrogatepass").split(" ")
+                chunks += fresh
+                noted = [self._note(chunk, shared) for chunk in fresh]
+                holds = numpy.concatenate((holds, numpy.array(noted, dtype=bool)))
+            position = numpy.empty(len(first), dtype=numpy.int64)
+            position[reps] = numpy.arange(len(reps))
+            local = position[first]  # each chunk's index among this piece's distinct chunks
+            totals = numpy.concatenate((totals, numpy.zeros(len(chunks) - len(totals), "i8")))
+            totals[ids] += numpy.bincount(local, minlength=len(reps))
+            if isinstance(haystack, bytes):  # byte offsets are text offsets only in ASCII
+                where = numpy.flatnonzero(holds[ids][local])
+                starts, ends = starts[where] + offset, ends[where] + offset
+                spans += zip(starts.tolist(), ends.tolist(), strict=True)
+        self._times = dict(zip(chunks, totals.tolist(), strict=True))
+        if isinstance(haystack, str):
+            held = [chunks[at] for at in numpy.flatnonzero(holds).tolist()]
+            spans = sorted((start, end) for _, start, end in _find_chunks(haystack, held))
+        return spans
+
+    def _note(self, chunk: str, shared: set[str]) -> bool:
+        """Note the words of a new chunk; return True when one of them is shared."""
+        rest = chunk.lstrip(_EDGES)
+        word = rest.rstrip(_EDGES)
+        if word.isalnum():  # one word, maybe between marks ("(word),"), as `_TOKEN_RE` finds
+            self._chunks_of.setdefault(word, []).append(chunk)
+            if word == chunk:
+                return chunk in shared
+            tokens = [*chunk[: len(chunk) - len(rest)], word, *rest[len(word) :]]
+        else:
             tokens = _TOKEN_RE.findall(chunk)
             for word in {token for token in tokens if token[0].isalnum()}:
                 self._chunks_of.setdefault(word, []).append(chunk)
-            if not shared.isdisjoint(tokens):
-                held.append(chunk)
-        return held
+        self._tokens[chunk] = tokens
+        return not shared.isdisjoint(tokens)
 
-    def _find(self, chunks: list[str]) -> list[tuple[int, int, int]]:
-        """Return (chunk index, start, end) for every place a chunk stands whole."""
-        if isinstance(self._haystack, bytes):
-            return _find_chunks(self._haystack, b" ", [c.encode("ascii") for c in chunks])
-        return _find_chunks(self._haystack, " ", chunks)
-
-    def _regions(self, spans: list[tuple[int, int]], reach: int) -> list[tuple[int, int]]:
-        if isinstance(self._haystack, bytes):
-            return _regions(self._haystack, b" ", spans, reach)
-        return _regions(self._haystack, " ", spans, reach)
+    def _count_around(
+        self, haystack: bytes | str, spans: list[tuple[int, int]], shared: set[str], longest: int
+    ) -> None:
+        """Count the phrases in regions around `spans`, as wide as the longest phrase needs."""
+        reach = _REACH_CHARS * (longest - 1)
+        while True:
+            if isinstance(haystack, bytes):
+                regions = _regions(haystack, b" ", spans, reach)
+            else:
+                regions = _regions(haystack, " ", spans, reach)
+            if self._count_in(regions, shared, longest):
+                return
+            reach *= 4  # a region held too few words beyond its shared ones: widen them all
+            self.phrases.clear()
 
     def _count_in(self, regions: list[tuple[int, int]], shared: set[str], longest: int) -> bool:
         """Count the phrases of `regions`; False when one of them may reach past an edge."""
         end = len(self._text)
         batch: list[str] = []
         for start, stop in regions:
-            pieces = list(self._pieces(start, stop))
-            first = itertools.chain.from_iterable(pieces)
-            last = itertools.chain.from_iterable(reversed(piece) for piece in reversed(pieces))
-            if (start > 0 and not _clear_edge(first, shared, longest - 1)) or (
-                stop < end and not _clear_edge(last, shared, longest - 1)
+            tokens = self._tokens_of(start, stop)
+            if (start > 0 and not _clear_edge(tokens, shared, longest - 1)) or (
+                stop < end and not _clear_edge(reversed(tokens), shared, longest - 1)
             ):
                 return False
-            for piece in pieces:
-                batch.extend(piece)
+            batch += tokens
             batch.append(_SEPARATOR)
             if len(batch) >= _BATCH_TOKENS:
                 _count(batch, shared, longest, self.phrases)
@@ -274,6 +325,25 @@ class Vocabulary:
         if batch:
             _count(batch, shared, longest, self.phrases)
         return True
+
+    def _tokens_of(self, start: int, stop: int) -> list[str]:
+        """Return the tokens of `folded[start:stop]`, a run of whole chunks."""
+        if stop - start > _PIECE_CHARS:
+            return list(itertools.chain.from_iterable(self._pieces(start, stop)))
+        # Every chunk was tokenized when learned: only blank lines, the one token holding
+        # whitespace, are left to find. They are break tokens, whose spelling does not matter.
+        text = self.folded()[start:stop]
+        tokens: list[str] = []
+        for number, lines in enumerate(_BLANK_LINE_RE.split(text) if "\n" in text else [text]):
+            if number:
+                tokens.append(_SEPARATOR)
+            for chunk in lines.split():
+                split = self._tokens.get(chunk)
+                if split is None:
+                    tokens.append(chunk)  # one plain word
+                else:
+                    tokens += split
+        return tokens
 
     def _pieces(self, start: int, stop: int) -> Iterator[list[str]]:
         """Tokenize `folded[start:stop]` a piece at a time, cut after full stops."""
@@ -285,74 +355,148 @@ class Vocabulary:
             start = cut
 
 
-def _chunks(haystack: AnyStr, space: AnyStr) -> set[AnyStr]:
-    """Return the distinct whitespace-free chunks of `haystack` (its whitespace all spaces)."""
-    chunks: set[AnyStr] = set()
-    for piece in _split_pieces(haystack, space):
-        chunks.update(piece)
-    return chunks
+class _Seen:
+    """The distinct chunks learned so far, by id: short ones found by key, long ones by bytes."""
+
+    def __init__(self) -> None:
+        # Short keys sorted by their hash, so a piece's keys are looked up in O(log n) each.
+        self._mixed = numpy.zeros(0, dtype=numpy.uint64)
+        self._low = numpy.zeros(0, dtype=numpy.uint64)
+        self._high = numpy.zeros(0, dtype=numpy.uint64)
+        self._ids = numpy.zeros(0, dtype=numpy.int64)
+        self._long: dict[bytes, int] = {}
+        self._count = 0
+
+    def ids(
+        self, piece: bytes, starts: _Array, ends: _Array, keys: tuple[_Array, _Array, _Array]
+    ) -> tuple[_Array, list[bytes]]:
+        """Return the ids of distinct chunks of `piece`, and those not seen before (by id).
+
+        `keys` are the chunks' (`low`, `high`, is long) from `_chunk_keys`.
+        """
+        low, high, long = keys
+        mixed = _mix(low, high)
+        at = numpy.searchsorted(self._mixed, mixed)
+        ids = numpy.full(len(low), -1, dtype=numpy.int64)
+        if len(self._mixed):
+            near = numpy.minimum(at, len(self._mixed) - 1)
+            same = (self._low[near] == low) & (self._high[near] == high) & ~long
+            ids[same] = self._ids[near[same]]
+            # Another key of the same 64-bit hash may stand first: look along the run (rare).
+            for i in numpy.flatnonzero(~same & (self._mixed[near] == mixed) & ~long).tolist():
+                stop = int(numpy.searchsorted(self._mixed, mixed[i], "right"))
+                for j in range(int(at[i]), stop):
+                    if self._low[j] == low[i] and self._high[j] == high[i]:
+                        ids[i] = self._ids[j]
+        new: list[bytes] = []
+        for i in numpy.flatnonzero(long).tolist():
+            chunk = piece[starts[i] : ends[i]]
+            ids[i] = self._long.setdefault(chunk, self._count)
+            if ids[i] == self._count:
+                new.append(chunk)
+                self._count += 1
+        fresh = numpy.flatnonzero(ids < 0)
+        ids[fresh] = numpy.arange(self._count, self._count + len(fresh))
+        self._count += len(fresh)
+        spans = zip(starts[fresh].tolist(), ends[fresh].tolist(), strict=True)
+        new += [piece[start:end] for start, end in spans]
+        order = fresh[numpy.argsort(mixed[fresh], kind="stable")]
+        where = numpy.searchsorted(self._mixed, mixed[order])
+        self._mixed = numpy.insert(self._mixed, where, mixed[order])
+        self._low = numpy.insert(self._low, where, low[order])
+        self._high = numpy.insert(self._high, where, high[order])
+        self._ids = numpy.insert(self._ids, where, ids[order])
+        return ids, new
 
 
-def _chunk_counts(haystack: AnyStr, space: AnyStr) -> Counter[AnyStr]:
-    """Return how many times each whitespace-free chunk of `haystack` occurs."""
-    counts: Counter[AnyStr] = Counter()
-    for piece in _split_pieces(haystack, space):
-        counts.update(piece)
-    return counts
-
-
-def _split_pieces(haystack: AnyStr, space: AnyStr) -> Iterator[list[AnyStr]]:
-    """Yield the chunks of `haystack` a piece of about _PIECE_CHARS at a time (short lists)."""
+def _byte_pieces(haystack: bytes | str) -> Iterator[tuple[int, bytes]]:
+    """Yield (offset, bytes) pieces of about _PIECE_CHARS, cut after a space (str as UTF-8)."""
     start = 0
     while start < len(haystack):
-        stop = haystack.find(space, start + _PIECE_CHARS) + 1 or len(haystack)
-        yield haystack[start:stop].split()
+        if isinstance(haystack, bytes):
+            stop = haystack.find(b" ", start + _PIECE_CHARS) + 1 or len(haystack)
+            yield start, haystack[start:stop]
+        else:
+            stop = haystack.find(" ", start + _PIECE_CHARS) + 1 or len(haystack)
+            yield start, haystack[start:stop].encode("utf-8", "surrogatepass")
         start = stop
 
 
-def _occurrences(haystack: bytes | str, chunks: Iterable[str]) -> dict[str, int]:
-    """Return how many times each chunk stands whole in `haystack` (its whitespace all spaces)."""
-    if isinstance(haystack, bytes):
-        padded = b" " + haystack + b" "
-        return {chunk: _overlapping(padded, f" {chunk} ".encode("ascii")) for chunk in chunks}
-    text = " " + haystack + " "
-    return {chunk: _overlapping(text, f" {chunk} ") for chunk in chunks}
+def _chunk_keys(piece: bytes) -> tuple[_Array, _Array, _Array, _Array]:
+    """Return the starts, ends and keys (`low`, `high`) of the chunks of `piece`.
+
+    `piece` has no whitespace byte but the space. A chunk of under _KEYED_BYTES bytes is its
+    key: `low` holds its length (top byte) and first 7 bytes, `high` the next 8. Longer chunks
+    share one key that no short chunk has: the caller tells them apart by their bytes.
+    """
+    solid = numpy.frombuffer(piece, dtype=numpy.uint8) != _SPACE
+    edges = numpy.flatnonzero(numpy.diff(solid, prepend=False, append=False))
+    starts, ends = edges[::2], edges[1::2]
+    lengths = ends - starts
+    # The 8 bytes from every offset, read as one number; what lies past the chunk is masked.
+    window = numpy.ndarray((len(piece) + 8,), dtype="<u8", buffer=piece + bytes(16), strides=(1,))
+    low = window[starts] & _MASKS[numpy.minimum(lengths, 7)]
+    low |= lengths.astype(numpy.uint64) << _TOP
+    high = numpy.zeros(len(starts), dtype=numpy.uint64)
+    wide = numpy.flatnonzero(lengths > 7)
+    high[wide] = window[starts[wide] + 7] & _MASKS[numpy.minimum(lengths[wide] - 7, 8)]
+    long = wide[lengths[wide] >= _KEYED_BYTES]
+    low[long], high[long] = _LONG, 0
+    return starts, ends, low, high
 
 
-def _overlapping(haystack: AnyStr, pattern: AnyStr) -> int:
-    """Count `pattern` in `haystack`, matches sharing their last character with the next one."""
-    # " the the " holds " the " twice: a C `find` per match, each from the last match's end.
-    times = 0
-    at = haystack.find(pattern)
-    while at >= 0:
-        times += 1
-        at = haystack.find(pattern, at + len(pattern) - 1)
-    return times
+def _mix(low: _Array, high: _Array) -> _Array:
+    """Return a 64-bit hash of each key (`low`, `high`)."""
+    mixed: _Array = low * _MIX
+    wide = numpy.flatnonzero(low >= _WIDE)
+    mixed[wide] = mixed[wide] ^ high[wide] * _MIX
+    return mixed
 
 
-def _find_chunks(
-    haystack: AnyStr, space: AnyStr, chunks: list[AnyStr]
-) -> list[tuple[int, int, int]]:
+def _settle(low: _Array, high: _Array) -> _Array:
+    """Return for each key (`low`, `high`) the index of one equal key, the same for all equal."""
+    # Open addressing without probing: every key writes its index to its slot, and the keys
+    # equal to the one that stayed there are settled. The rest (few: the table is sized for
+    # the keys) go round again with another hash; a round settles a key per slot written.
+    mixed = _mix(low, high)
+    wide = numpy.flatnonzero(low >= _WIDE)  # only keys of 8 bytes or more have a `high` half
+    bits = min(max(len(low).bit_length() - 2, 8), 20)
+    shift = numpy.uint64(64 - bits)
+    table = numpy.empty(1 << bits, dtype=numpy.int64)
+    slots = mixed >> shift
+    table[slots] = numpy.arange(len(low))
+    first: _Array = table[slots]
+    differ = low[first] != low
+    differ[wide] |= high[first[wide]] != high[wide]
+    todo = numpy.flatnonzero(differ)
+    salt = numpy.uint64(0)
+    while len(todo):
+        salt += numpy.uint64(1)
+        slots = ((mixed[todo] ^ salt) * _MIX) >> shift
+        table[slots] = todo
+        stayed = table[slots]
+        first[todo] = stayed
+        todo = todo[(low[stayed] != low[todo]) | (high[stayed] != high[todo])]
+    return first
+
+
+def _find_chunks(haystack: str, chunks: list[str]) -> list[tuple[int, int, int]]:
     """Return (chunk index, start, end) for every place a chunk stands whole in `haystack`."""
     if not chunks:
         return []
-    padded = space + haystack + space
-    patterns = [space + chunk + space for chunk in chunks]
-    if isinstance(padded, bytes):
-        automaton = ahocorasick_rs.BytesAhoCorasick(patterns, implementation=_DFA)
-        found = automaton.find_matches_as_indexes(padded, overlapping=True)
-    else:
-        try:
-            found = ahocorasick_rs.AhoCorasick(patterns).find_matches_as_indexes(
-                padded, overlapping=True
-            )
-        except UnicodeEncodeError:
-            # Lone surrogates cannot go to the automaton (UTF-8 inside): one stand-in for them
-            # all keeps every index and at worst adds a span, and spans only widen regions.
-            patterns = [_SURROGATE_RE.sub("\ufffd", pattern) for pattern in patterns]
-            found = ahocorasick_rs.AhoCorasick(patterns).find_matches_as_indexes(
-                _SURROGATE_RE.sub("\ufffd", padded), overlapping=True
-            )
+    padded = f" {haystack} "
+    patterns = [f" {chunk} " for chunk in chunks]
+    try:
+        found = ahocorasick_rs.AhoCorasick(patterns).find_matches_as_indexes(
+            padded, overlapping=True
+        )
+    except UnicodeEncodeError:
+        # Lone surrogates cannot go to the automaton (UTF-8 inside): one stand-in for them
+        # all keeps every index and at worst adds a span, and spans only widen regions.
+        patterns = [_SURROGATE_RE.sub("\ufffd", pattern) for pattern in patterns]
+        found = ahocorasick_rs.AhoCorasick(patterns).find_matches_as_indexes(
+            _SURROGATE_RE.sub("\ufffd", padded), overlapping=True
+        )
     # A match starts at the space before its chunk: the chunk's own index in `haystack`.
     return [(index, start, end - 2) for index, start, end in found]
 

@@ -113,6 +113,10 @@ class Matcher:
                 self._other.append(phrase)
                 for spelled in _spellings(phrase.words):
                     other_patterns.setdefault(spelled, len(self._other) - 1)
+        if ascii_patterns:
+            # A gap wider than any spelled is looked for by the same pass (a substring test
+            # over a text of single spaces costs nearly as much as the pass); its owner is -1.
+            ascii_patterns[_WIDE_GAP.encode("ascii")] = -1
         self._ascii_owner = list(ascii_patterns.values())
         self._other_owner = list(other_patterns.values())
         dfa = ahocorasick_rs.Implementation.DFA if len(ascii_patterns) <= _DFA_PATTERNS else None
@@ -125,9 +129,12 @@ class Matcher:
             ahocorasick_rs.AhoCorasick(list(other_patterns)) if other_patterns else None
         )
 
-    def search(self, text: str) -> list[Hit]:
-        """Return every valid hit in `text`, overlapping ones included, in source order."""
-        hits, long_gap = self._search(text)
+    def search(self, text: str, *, folded: bytes | None = None) -> list[Hit]:
+        """Return every valid hit in `text`, overlapping ones included, in source order.
+
+        `folded` is `fold_ascii(text)` when the caller has it already (ASCII text only).
+        """
+        hits, long_gap = self._search(text, folded)
         if long_gap:
             # Gaps wider than the automaton spells (indentation after a line break): search a
             # copy with each long run cut to its first character, map hits back, check again.
@@ -142,7 +149,7 @@ class Matcher:
             hits.sort(key=lambda hit: (hit.start, -hit.end))
         return hits
 
-    def _search(self, text: str) -> tuple[list[Hit], bool]:
+    def _search(self, text: str, folded: bytes | None = None) -> tuple[list[Hit], bool]:
         """Return the hits, and whether `text` has a gap wider than _MAX_GAP."""
         # The haystacks have every whitespace character as a space, so a wide gap is a plain
         # substring test there: far cheaper than a regex over every character of the text.
@@ -152,12 +159,15 @@ class Matcher:
         long_gap = False
         if self._ascii_ac is not None:
             if text.isascii():
-                haystack = fold_ascii(text)
+                haystack = fold_ascii(text) if folded is None else folded
             else:
                 spaced = _spaced(fold(text))
                 haystack = spaced.encode("ascii", "replace").translate(_ASCII_WS_TABLE)
-            long_gap = _WIDE_GAP.encode("ascii") in haystack
             found = self._ascii_ac.find_matches_as_indexes(haystack, overlapping=True)
+            wide = len(self._ascii_owner) - 1
+            long_gap = any(pattern == wide for pattern, _, _ in found)
+            if long_gap:
+                found = [match for match in found if match[0] != wide]
             hits.extend(self._check(text, found, self._ascii, self._ascii_owner))
         if self._other_ac is not None:
             spaced = spaced_fold(fold(text))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -73,10 +74,9 @@ def test_vocabulary_matches_whole_text_count_with_narrow_regions(
     }
 
 
-@pytest.mark.parametrize("many", [False, True])
-def test_word_counts_are_whole_words(many: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    if many:
-        monkeypatch.setattr(nearmiss, "_FEW_CHUNKS", 0)  # the count-every-chunk path
+@pytest.mark.parametrize("piece", [1 << 20, 3])
+def test_word_counts_are_whole_words(piece: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nearmiss, "_PIECE_CHARS", piece)  # 3: chunks met again in later pieces
     text = "the the, The theme; the'd them the\nthe"
     vocabulary = Vocabulary(text, _BY_SIZE)
     assert vocabulary.count("the") == 5
@@ -102,14 +102,22 @@ _GAPS = st.sampled_from([" ", "  ", "\n", "\r\n\r\n", "\n \n", ". ", ", ", "\t",
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(_WORDS, _GAPS), max_size=40))
-def test_vocabulary_matches_whole_text_count_on_any_text(pairs: list[tuple[str, str]]) -> None:
+@given(st.lists(st.tuples(_WORDS, _GAPS), max_size=40), st.sampled_from([1 << 20, 7]))
+def test_vocabulary_matches_whole_text_count_on_any_text(
+    pairs: list[tuple[str, str]], piece: int
+) -> None:
     text = "".join(word + gap for word, gap in pairs)
-    vocabulary = Vocabulary(text, _BY_SIZE)
+    with pytest.MonkeyPatch.context() as patch:  # 7: chunks met again in later pieces
+        patch.setattr(nearmiss, "_PIECE_CHARS", piece)
+        vocabulary = Vocabulary(text, _BY_SIZE)
     words, phrases = _reference(text)
     assert set(vocabulary.words) == words
     assert {n: dict(c) for n, c in vocabulary.phrases.items() if c} == {
         n: dict(c) for n, c in phrases.items()
+    }
+    tokens = nearmiss._TOKEN_RE.findall(fold(text).replace("’", "'"))
+    assert {word: vocabulary.count(word) for word in words} == {
+        word: tokens.count(word) for word in words
     }
 
 
@@ -121,3 +129,76 @@ def test_near_misses_finds_misspelt_builtin_terms() -> None:
         ("Kubernetis", "kubernetties", 91),
         ("Clawd Code", "clawed code", 95),
     ]
+
+
+# Chunks around the key sizes (7/8 bytes: one number or two; 15/16: keyed or long), NUL bytes
+# (a JSON view's separator) that a key must not confuse with its masked tail, and non-ASCII.
+_CHUNKS = st.sampled_from(
+    [
+        *("a", "a\x00", "ab", "abcdefg", "abcdefgh", "abcdefg\x00", "\x00", "c", "code,", "été"),
+        *("abcdefghijklmno", "abcdefghijklmnop", "abcdefghijklmnoq", "abcdefghijklmnopq"),
+        *("x" * 40, "x" * 41),
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_CHUNKS, st.sampled_from([" ", "  ", "    "])), max_size=60))
+def test_chunk_keys_tell_chunks_apart_exactly(pairs: list[tuple[str, str]]) -> None:
+    piece = "".join(chunk + gap for chunk, gap in pairs).encode()
+    starts, ends, low, high = nearmiss._chunk_keys(piece)
+    chunks = [piece[start:end] for start, end in zip(starts.tolist(), ends.tolist(), strict=True)]
+    assert chunks == [chunk for chunk in piece.split(b" ") if chunk]
+    first = nearmiss._settle(low, high).tolist()
+    long = {i for i, chunk in enumerate(chunks) if len(chunk) >= nearmiss._KEYED_BYTES}
+    for i, chunk in enumerate(chunks):
+        assert first[first[i]] == first[i]  # a representative stands for itself
+        if i not in long:
+            assert chunks[first[i]] == chunk
+    short = [i for i in range(len(chunks)) if i not in long]
+    assert len({first[i] for i in short}) == len({chunks[i] for i in short})
+
+
+def test_settle_survives_colliding_slots() -> None:
+    # Many distinct keys in a table sized for a quarter of them: several rounds settle them all.
+    low = numpy.arange(1, 5001, dtype=numpy.uint64).repeat(3)
+    high = numpy.zeros(len(low), dtype=numpy.uint64)
+    first = nearmiss._settle(low, high)
+    assert (low[first] == low).all()
+    assert len(set(first.tolist())) == 5000
+
+
+def test_counts_come_from_every_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nearmiss, "_PIECE_CHARS", 10)
+    text = "Claude code. " * 50 + "a-very-long-address.example.com/path " * 3 + "claude code"
+    vocabulary = Vocabulary(text, _BY_SIZE)
+    assert vocabulary.count("claude") == 51
+    assert vocabulary.count("example") == 3
+    assert vocabulary.phrases[2]["claude code"] == 51
+
+
+def test_settle_compares_both_halves_of_a_key() -> None:
+    # Chunks of 8-15 bytes with the same length and first 7 bytes differ in `high` only; so
+    # many of them share slots that a comparison of `low` alone would merge them.
+    low = numpy.full(3000, 9 << 56 | 0x61, dtype=numpy.uint64)
+    high = numpy.arange(3000, dtype=numpy.uint64)
+    first = nearmiss._settle(low, high)
+    assert sorted(set(first.tolist())) == list(range(3000))
+
+
+def test_chunks_are_told_apart_when_every_hash_collides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nearmiss, "_MIX", numpy.uint64(0))  # every key hashes to 0
+    monkeypatch.setattr(nearmiss, "_PIECE_CHARS", 16)  # keys met again in later pieces
+    text = " ".join((_TEXTS[0], _TEXTS[5], "abcdefgh abcdefgi abcdefgh"))
+    vocabulary = Vocabulary(text, _BY_SIZE)
+    words, phrases = _reference(text)
+    assert set(vocabulary.words) == words
+    assert {n: dict(c) for n, c in vocabulary.phrases.items() if c} == {
+        n: dict(c) for n, c in phrases.items()
+    }
+    counts = [vocabulary.count(word) for word in ("abcdefgh", "abcdefgi", "code", "type")]
+    assert counts == [2, 1, 4, 3]
+    # A chunk met three times in the first piece and once in each later one, among others.
+    text = "one one one two three four five six seven " + "one eight nine ten " * 5
+    vocabulary = Vocabulary(text, _BY_SIZE)
+    assert [vocabulary.count(word) for word in ("one", "two", "eight")] == [8, 1, 5]

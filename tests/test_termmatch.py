@@ -39,3 +39,20 @@ def test_lone_surrogates_do_not_stop_non_ascii_phrases() -> None:
     matcher = Matcher([Phrase(phrase_words("Café Code"), 0)])
     text = "\ud800 a café code \udfff"
     assert [(hit.start, hit.end) for hit in matcher.search(text)] == [(4, 13)]
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("cloud code    x", [(0, 10)]),  # a wide gap elsewhere: found by the same pass
+        ("Cloud    Code", [(0, 13)]),  # a wide gap inside: the collapsed copy finds it
+        ("    ", []),  # the wide-gap pattern itself is never a hit
+        ("cloud   code", [(0, 12)]),  # three spaces are spelled, no wide gap
+    ],
+)
+def test_hits_are_the_same_with_the_callers_folded_text(
+    text: str, spans: list[tuple[int, int]]
+) -> None:
+    matcher = Matcher([Phrase(phrase_words("Cloud Code"), 0)])
+    for folded in (None, fold_ascii(text)):
+        assert [(hit.start, hit.end) for hit in matcher.search(text, folded=folded)] == spans

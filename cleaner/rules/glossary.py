@@ -20,7 +20,7 @@ from cleaner.glossary import Entry, Glossary
 from cleaner.model import Document, Edit, Finding, Segment, Severity
 from cleaner.nearmiss import Choice, near_misses
 from cleaner.rules import RuleInfo
-from cleaner.termmatch import Hit, Matcher, Phrase, choose, phrase_words, word_spans
+from cleaner.termmatch import Hit, Matcher, Phrase, choose, fold_ascii, phrase_words, word_spans
 from cleaner.text import TOKEN_RE, words
 
 RULES = (
@@ -103,15 +103,18 @@ def check(doc: Document, config: Config) -> Iterator[Finding]:
         return
     compiled = compile_glossary(glossary.load(config))
     view = _View.of(doc)
+    # Folded once for the exact search and the near-miss vocabulary (both fold the same way).
+    folded = fold_ascii(view.text) if view.text.isascii() else None
     taken: list[tuple[int, int]] = []
-    hits = [h for h in compiled.matcher.search(view.text) if view.allows(h.start, h.end)]
+    hits = compiled.matcher.search(view.text, folded=folded)
+    hits = [h for h in hits if view.allows(h.start, h.end)]
     for hit in choose(hits):
         taken.append((hit.start, hit.end))
         finding = _term_finding(doc, view, hit, compiled)
         if finding is not None:
             yield finding
     if suggest_on:
-        yield from _suggestions(doc, view, compiled, taken)
+        yield from _suggestions(doc, view, compiled, taken, folded)
 
 
 def _term_finding(doc: Document, view: _View, hit: Hit, compiled: _Compiled) -> Finding | None:
@@ -137,12 +140,17 @@ def _term_finding(doc: Document, view: _View, hit: Hit, compiled: _Compiled) -> 
 
 
 def _suggestions(
-    doc: Document, view: _View, compiled: _Compiled, taken: list[tuple[int, int]]
+    doc: Document,
+    view: _View,
+    compiled: _Compiled,
+    taken: list[tuple[int, int]],
+    folded: bytes | None,
 ) -> Iterator[Finding]:
     taken.sort()
     starts = [start for start, _ in taken]
     spoken = view.spoken() if doc.format in ("srt", "vtt") else None
-    for near in near_misses(view.text, compiled.choices, compiled.exact, spoken=spoken):
+    found = near_misses(view.text, compiled.choices, compiled.exact, spoken=spoken, folded=folded)
+    for near in found:
         i = bisect.bisect_left(starts, near.end) - 1  # the last exact match starting before
         if (i >= 0 and taken[i][1] > near.start) or not view.allows(near.start, near.end):
             continue  # overlaps an exact glossary match, or lies outside spoken text
