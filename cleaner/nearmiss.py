@@ -23,9 +23,9 @@ from typing import AnyStr
 
 import ahocorasick_rs
 import numpy
-import numpy.typing
 from rapidfuzz import fuzz, process
 
+from cleaner.chunkset import ChunkSet, byte_pieces
 from cleaner.termmatch import Matcher, Phrase, choose, fold, fold_ascii, spaced_fold
 
 
@@ -65,17 +65,8 @@ _JOIN_CHARS = 256
 _MANY_SHARED = 256
 _SEPARATOR = "\n\n"  # a break token (a blank line), put between regions counted together
 _BATCH_TOKENS = 1 << 18  # tokens per numpy counting pass
-# Chunks shorter than this are told apart by numpy from two 64-bit numbers (bytes and length).
-_KEYED_BYTES = 16
-_MASKS = numpy.array([(1 << 8 * n) - 1 for n in range(9)], dtype=numpy.uint64)
-_TOP = numpy.uint64(56)  # a short chunk's length goes in the top byte of its key
-_LONG = numpy.uint64(0xFF << 56)  # no short chunk's length: the key of all long chunks
-_WIDE = numpy.uint64(8 << 56)  # the smallest key of a chunk of 8 bytes or more
-_MIX = numpy.uint64(0x9E3779B97F4A7C15)  # odd: a multiply-shift hash of the keys
-_SPACE = ord(" ")
 # Marks that are tokens of their own, one character each, however many stand together.
 _EDGES = ".,;:!?\"()[]{}-'"
-_Array = numpy.typing.NDArray[numpy.int64 | numpy.uint64 | numpy.bool_]
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 # Words as the vocabulary sees them (folded text), and, for phrases, the tokens that end a run:
 # any punctuation, and a blank line.
@@ -243,32 +234,21 @@ class Vocabulary:
         """
         chunks: list[str] = []  # by id, in the order first seen
         holds = numpy.zeros(0, dtype=bool)  # by id: whether the chunk holds a shared word
-        seen = _Seen()
+        seen = ChunkSet()
         totals = numpy.zeros(0, dtype=numpy.int64)
         spans: list[tuple[int, int]] = []
-        for offset, piece in _byte_pieces(haystack):
-            starts, ends, low, high = _chunk_keys(piece)
-            first = _settle(low, high)
-            long = ends - starts >= _KEYED_BYTES
-            by_bytes: dict[bytes, int] = {}  # long chunks (addresses) are few: told apart here
-            for i in numpy.flatnonzero(long).tolist():
-                first[i] = by_bytes.setdefault(piece[starts[i] : ends[i]], i)
-            reps = numpy.flatnonzero(first == numpy.arange(len(first)))
-            keys = (low[reps], high[reps], long[reps])
-            ids, new = seen.ids(piece, starts[reps], ends[reps], keys)
-            if new:  # no chunk holds a space: decoded in one call
-                fresh = b" ".join(new).decode("utf-8", "surrogatepass").split(" ")
+        for offset, piece in byte_pieces(haystack, _PIECE_CHARS):
+            found = seen.read(piece)
+            if found.new:  # no chunk holds a space: decoded in one call
+                fresh = b" ".join(found.new).decode("utf-8", "surrogatepass").split(" ")
                 chunks += fresh
                 noted = [self._note(chunk, shared) for chunk in fresh]
                 holds = numpy.concatenate((holds, numpy.array(noted, dtype=bool)))
-            position = numpy.empty(len(first), dtype=numpy.int64)
-            position[reps] = numpy.arange(len(reps))
-            local = position[first]  # each chunk's index among this piece's distinct chunks
             totals = numpy.concatenate((totals, numpy.zeros(len(chunks) - len(totals), "i8")))
-            totals[ids] += numpy.bincount(local, minlength=len(reps))
+            totals[found.distinct] += numpy.bincount(found.local, minlength=len(found.distinct))
             if isinstance(haystack, bytes):  # byte offsets are text offsets only in ASCII
-                where = numpy.flatnonzero(holds[ids][local])
-                starts, ends = starts[where] + offset, ends[where] + offset
+                where = numpy.flatnonzero(holds[found.distinct][found.local])
+                starts, ends = found.starts[where] + offset, found.ends[where] + offset
                 spans += zip(starts.tolist(), ends.tolist(), strict=True)
         self._times = dict(zip(chunks, totals.tolist(), strict=True))
         if isinstance(haystack, str):
@@ -353,131 +333,6 @@ class Vocabulary:
             cut = folded.find(".", start + _PIECE_CHARS, stop) + 1 or stop
             yield _TOKEN_RE.findall(folded, start, cut)
             start = cut
-
-
-class _Seen:
-    """The distinct chunks learned so far, by id: short ones found by key, long ones by bytes."""
-
-    def __init__(self) -> None:
-        # Short keys sorted by their hash, so a piece's keys are looked up in O(log n) each.
-        self._mixed = numpy.zeros(0, dtype=numpy.uint64)
-        self._low = numpy.zeros(0, dtype=numpy.uint64)
-        self._high = numpy.zeros(0, dtype=numpy.uint64)
-        self._ids = numpy.zeros(0, dtype=numpy.int64)
-        self._long: dict[bytes, int] = {}
-        self._count = 0
-
-    def ids(
-        self, piece: bytes, starts: _Array, ends: _Array, keys: tuple[_Array, _Array, _Array]
-    ) -> tuple[_Array, list[bytes]]:
-        """Return the ids of distinct chunks of `piece`, and those not seen before (by id).
-
-        `keys` are the chunks' (`low`, `high`, is long) from `_chunk_keys`.
-        """
-        low, high, long = keys
-        mixed = _mix(low, high)
-        at = numpy.searchsorted(self._mixed, mixed)
-        ids = numpy.full(len(low), -1, dtype=numpy.int64)
-        if len(self._mixed):
-            near = numpy.minimum(at, len(self._mixed) - 1)
-            same = (self._low[near] == low) & (self._high[near] == high) & ~long
-            ids[same] = self._ids[near[same]]
-            # Another key of the same 64-bit hash may stand first: look along the run (rare).
-            for i in numpy.flatnonzero(~same & (self._mixed[near] == mixed) & ~long).tolist():
-                stop = int(numpy.searchsorted(self._mixed, mixed[i], "right"))
-                for j in range(int(at[i]), stop):
-                    if self._low[j] == low[i] and self._high[j] == high[i]:
-                        ids[i] = self._ids[j]
-        new: list[bytes] = []
-        for i in numpy.flatnonzero(long).tolist():
-            chunk = piece[starts[i] : ends[i]]
-            ids[i] = self._long.setdefault(chunk, self._count)
-            if ids[i] == self._count:
-                new.append(chunk)
-                self._count += 1
-        fresh = numpy.flatnonzero(ids < 0)
-        ids[fresh] = numpy.arange(self._count, self._count + len(fresh))
-        self._count += len(fresh)
-        spans = zip(starts[fresh].tolist(), ends[fresh].tolist(), strict=True)
-        new += [piece[start:end] for start, end in spans]
-        order = fresh[numpy.argsort(mixed[fresh], kind="stable")]
-        where = numpy.searchsorted(self._mixed, mixed[order])
-        self._mixed = numpy.insert(self._mixed, where, mixed[order])
-        self._low = numpy.insert(self._low, where, low[order])
-        self._high = numpy.insert(self._high, where, high[order])
-        self._ids = numpy.insert(self._ids, where, ids[order])
-        return ids, new
-
-
-def _byte_pieces(haystack: bytes | str) -> Iterator[tuple[int, bytes]]:
-    """Yield (offset, bytes) pieces of about _PIECE_CHARS, cut after a space (str as UTF-8)."""
-    start = 0
-    while start < len(haystack):
-        if isinstance(haystack, bytes):
-            stop = haystack.find(b" ", start + _PIECE_CHARS) + 1 or len(haystack)
-            yield start, haystack[start:stop]
-        else:
-            stop = haystack.find(" ", start + _PIECE_CHARS) + 1 or len(haystack)
-            yield start, haystack[start:stop].encode("utf-8", "surrogatepass")
-        start = stop
-
-
-def _chunk_keys(piece: bytes) -> tuple[_Array, _Array, _Array, _Array]:
-    """Return the starts, ends and keys (`low`, `high`) of the chunks of `piece`.
-
-    `piece` has no whitespace byte but the space. A chunk of under _KEYED_BYTES bytes is its
-    key: `low` holds its length (top byte) and first 7 bytes, `high` the next 8. Longer chunks
-    share one key that no short chunk has: the caller tells them apart by their bytes.
-    """
-    solid = numpy.frombuffer(piece, dtype=numpy.uint8) != _SPACE
-    edges = numpy.flatnonzero(numpy.diff(solid, prepend=False, append=False))
-    starts, ends = edges[::2], edges[1::2]
-    lengths = ends - starts
-    # The 8 bytes from every offset, read as one number; what lies past the chunk is masked.
-    window = numpy.ndarray((len(piece) + 8,), dtype="<u8", buffer=piece + bytes(16), strides=(1,))
-    low = window[starts] & _MASKS[numpy.minimum(lengths, 7)]
-    low |= lengths.astype(numpy.uint64) << _TOP
-    high = numpy.zeros(len(starts), dtype=numpy.uint64)
-    wide = numpy.flatnonzero(lengths > 7)
-    high[wide] = window[starts[wide] + 7] & _MASKS[numpy.minimum(lengths[wide] - 7, 8)]
-    long = wide[lengths[wide] >= _KEYED_BYTES]
-    low[long], high[long] = _LONG, 0
-    return starts, ends, low, high
-
-
-def _mix(low: _Array, high: _Array) -> _Array:
-    """Return a 64-bit hash of each key (`low`, `high`)."""
-    mixed: _Array = low * _MIX
-    wide = numpy.flatnonzero(low >= _WIDE)
-    mixed[wide] = mixed[wide] ^ high[wide] * _MIX
-    return mixed
-
-
-def _settle(low: _Array, high: _Array) -> _Array:
-    """Return for each key (`low`, `high`) the index of one equal key, the same for all equal."""
-    # Open addressing without probing: every key writes its index to its slot, and the keys
-    # equal to the one that stayed there are settled. The rest (few: the table is sized for
-    # the keys) go round again with another hash; a round settles a key per slot written.
-    mixed = _mix(low, high)
-    wide = numpy.flatnonzero(low >= _WIDE)  # only keys of 8 bytes or more have a `high` half
-    bits = min(max(len(low).bit_length() - 2, 8), 20)
-    shift = numpy.uint64(64 - bits)
-    table = numpy.empty(1 << bits, dtype=numpy.int64)
-    slots = mixed >> shift
-    table[slots] = numpy.arange(len(low))
-    first: _Array = table[slots]
-    differ = low[first] != low
-    differ[wide] |= high[first[wide]] != high[wide]
-    todo = numpy.flatnonzero(differ)
-    salt = numpy.uint64(0)
-    while len(todo):
-        salt += numpy.uint64(1)
-        slots = ((mixed[todo] ^ salt) * _MIX) >> shift
-        table[slots] = todo
-        stayed = table[slots]
-        first[todo] = stayed
-        todo = todo[(low[stayed] != low[todo]) | (high[stayed] != high[todo])]
-    return first
 
 
 def _find_chunks(haystack: str, chunks: list[str]) -> list[tuple[int, int, int]]:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner import Config, nearmiss
+from cleaner import Config, chunkset, nearmiss
 from cleaner.glossary import load
 from cleaner.nearmiss import Choice, Vocabulary, near_misses
 from cleaner.rules.glossary import compile_glossary
@@ -131,43 +131,6 @@ def test_near_misses_finds_misspelt_builtin_terms() -> None:
     ]
 
 
-# Chunks around the key sizes (7/8 bytes: one number or two; 15/16: keyed or long), NUL bytes
-# (a JSON view's separator) that a key must not confuse with its masked tail, and non-ASCII.
-_CHUNKS = st.sampled_from(
-    [
-        *("a", "a\x00", "ab", "abcdefg", "abcdefgh", "abcdefg\x00", "\x00", "c", "code,", "été"),
-        *("abcdefghijklmno", "abcdefghijklmnop", "abcdefghijklmnoq", "abcdefghijklmnopq"),
-        *("x" * 40, "x" * 41),
-    ]
-)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(_CHUNKS, st.sampled_from([" ", "  ", "    "])), max_size=60))
-def test_chunk_keys_tell_chunks_apart_exactly(pairs: list[tuple[str, str]]) -> None:
-    piece = "".join(chunk + gap for chunk, gap in pairs).encode()
-    starts, ends, low, high = nearmiss._chunk_keys(piece)
-    chunks = [piece[start:end] for start, end in zip(starts.tolist(), ends.tolist(), strict=True)]
-    assert chunks == [chunk for chunk in piece.split(b" ") if chunk]
-    first = nearmiss._settle(low, high).tolist()
-    long = {i for i, chunk in enumerate(chunks) if len(chunk) >= nearmiss._KEYED_BYTES}
-    for i, chunk in enumerate(chunks):
-        assert first[first[i]] == first[i]  # a representative stands for itself
-        if i not in long:
-            assert chunks[first[i]] == chunk
-    short = [i for i in range(len(chunks)) if i not in long]
-    assert len({first[i] for i in short}) == len({chunks[i] for i in short})
-
-
-def test_settle_survives_colliding_slots() -> None:
-    # Many distinct keys in a table sized for a quarter of them: several rounds settle them all.
-    low = numpy.arange(1, 5001, dtype=numpy.uint64).repeat(3)
-    high = numpy.zeros(len(low), dtype=numpy.uint64)
-    first = nearmiss._settle(low, high)
-    assert (low[first] == low).all()
-    assert len(set(first.tolist())) == 5000
-
-
 def test_counts_come_from_every_piece(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(nearmiss, "_PIECE_CHARS", 10)
     text = "Claude code. " * 50 + "a-very-long-address.example.com/path " * 3 + "claude code"
@@ -177,17 +140,8 @@ def test_counts_come_from_every_piece(monkeypatch: pytest.MonkeyPatch) -> None:
     assert vocabulary.phrases[2]["claude code"] == 51
 
 
-def test_settle_compares_both_halves_of_a_key() -> None:
-    # Chunks of 8-15 bytes with the same length and first 7 bytes differ in `high` only; so
-    # many of them share slots that a comparison of `low` alone would merge them.
-    low = numpy.full(3000, 9 << 56 | 0x61, dtype=numpy.uint64)
-    high = numpy.arange(3000, dtype=numpy.uint64)
-    first = nearmiss._settle(low, high)
-    assert sorted(set(first.tolist())) == list(range(3000))
-
-
 def test_chunks_are_told_apart_when_every_hash_collides(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(nearmiss, "_MIX", numpy.uint64(0))  # every key hashes to 0
+    monkeypatch.setattr(chunkset, "_MIX", numpy.uint64(0))  # every key hashes to 0
     monkeypatch.setattr(nearmiss, "_PIECE_CHARS", 16)  # keys met again in later pieces
     text = " ".join((_TEXTS[0], _TEXTS[5], "abcdefgh abcdefgi abcdefgh"))
     vocabulary = Vocabulary(text, _BY_SIZE)
