@@ -41,10 +41,7 @@ _MARKUP = (
 )
 _LETTERS = r"[\p{L}\p{N}\p{M}]+"
 _WORD = rf"{_LETTERS}(?:['’]{_LETTERS})*"
-# Markup matches come back as '' from findall; the separator alternative marks unit ends
-# (segments joined with NUL in a document, line breaks in a stream).
-SEGMENT_TOKEN_RE = regex.compile(rf"(?:{_MARKUP})|(\x00|{_WORD})")
-LINE_TOKEN_RE = regex.compile(rf"(?:{_MARKUP})|(\r\n|\r|\n|{_WORD})")
+# Markup matches come back as '' from findall.
 WORD_TOKEN_RE = regex.compile(rf"(?:{_MARKUP})|({_WORD})")
 # The markup that may hold whitespace: any tag, a citation range. The leading class lets the
 # engine skip straight to `<`, `[` and `(`; the lookbehinds then pick the alternative, in the
@@ -90,19 +87,6 @@ class Hashed:
 
     hashes: U64
     units: I64
-
-
-def hash_tokens(tokens: list[str], vocabulary: Vocabulary) -> Hashed:
-    """Hash findall tokens; markup is dropped and separators advance the unit count."""
-    raw = np.fromiter(map(vocabulary.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
-    units = np.cumsum(raw == _SEPARATOR_HASH, dtype=np.int64)
-    keep = raw > _SEPARATOR_HASH
-    return Hashed(raw[keep], units[keep])
-
-
-def hash_segments(texts: list[str], vocabulary: Vocabulary) -> Hashed:
-    """Hash the words of each text; `units` gives the index of the text a word is in."""
-    return Tokenizer(vocabulary).hash_units(texts)
 
 
 class Tokenizer(dict[str, int]):

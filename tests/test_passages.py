@@ -9,16 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.fingerprint import (
-    LINE_TOKEN_RE,
-    SEGMENT_TOKEN_RE,
-    Tokenizer,
-    Vocabulary,
-    hash_segments,
-    hash_tokens,
-    nth_word_span,
-    word_spans,
-)
+from cleaner.fingerprint import WORD_TOKEN_RE, Tokenizer, Vocabulary, nth_word_span, word_spans
 from cleaner.passages import Copy, find_copies, select
 
 _VOCAB = [f"w{i}" for i in range(3000)]
@@ -45,9 +36,13 @@ def _noisy(words: list[str], rate: float, seed: int) -> list[str]:
     return out
 
 
+def _hashes(words: list[str]) -> np.ndarray:
+    """Hash a list of plain words (no markup) as the tokenizer hashes words."""
+    return np.fromiter(map(Vocabulary().__getitem__, words), dtype=np.uint64, count=len(words))
+
+
 def _copies(words: list[str], min_words: int = 40) -> list[Copy]:
-    hashed = hash_tokens(words, Vocabulary())
-    return select(find_copies(hashed.hashes, min_words=min_words, min_similarity=0.8))
+    return select(find_copies(_hashes(words), min_words=min_words, min_similarity=0.8))
 
 
 @pytest.mark.parametrize(
@@ -112,8 +107,7 @@ def test_third_copy_names_the_first() -> None:
 def test_keep_last_removes_earlier_copies() -> None:
     passage = _words(120, 15)
     words = [*passage, *_words(50, 16), *passage]
-    hashed = hash_tokens(words, Vocabulary())
-    copies = find_copies(hashed.hashes, min_words=40, min_similarity=0.8)
+    copies = find_copies(_hashes(words), min_words=40, min_similarity=0.8)
     assert [(c.first, c.later) for c in select(copies, keep_last=True)] == [((0, 120), (170, 290))]
 
 
@@ -124,16 +118,16 @@ def test_long_unit_back_to_back_is_a_copy() -> None:
 
 
 def test_hashes_ignore_case_and_width_and_are_stable() -> None:
-    first = hash_segments(["Hello WORLD", "ｈｅｌｌｏ world"], Vocabulary()).hashes.tolist()
-    second = hash_segments(["hello world", "hello world"], Vocabulary()).hashes.tolist()
+    first = Tokenizer().hash_units(["Hello WORLD", "ｈｅｌｌｏ world"]).hashes.tolist()
+    second = Tokenizer().hash_units(["hello world", "hello world"]).hashes.tolist()
     assert first == second
     assert first[0] == first[2]
 
 
 def test_units_follow_segments_and_lines() -> None:
-    hashed = hash_segments(["a b", "", "<i>c</i> [00:00:01] d"], Vocabulary())
+    hashed = Tokenizer().hash_units(["a b", "", "<i>c</i> [00:00:01] d"])
     assert hashed.units.tolist() == [0, 0, 2, 2]
-    lines = hash_tokens(LINE_TOKEN_RE.findall("a\r\nb c\n\nd"), Vocabulary())
+    lines = Tokenizer().hash_lines("a\r\nb c\n\nd")
     assert lines.units.tolist() == [0, 1, 1, 3]
 
 
@@ -161,9 +155,11 @@ def test_planted_copy_is_always_found(seed: int, size: int, gap: int) -> None:
 
 
 def _reference(texts: list[str]) -> list[int]:
-    """Hash the words of each text the slow way: the token regex over each text."""
-    tokens = [t for text in texts for t in [*SEGMENT_TOKEN_RE.findall(text), "\x00"]]
-    return hash_tokens(tokens, Vocabulary()).hashes.tolist()
+    """Hash the words of each text the slow way: the token regex over each whole text."""
+    vocabulary = Vocabulary()
+    # A NUL inside a text separates words as whitespace does; markup comes back as ''.
+    tokens = [t for text in texts for t in WORD_TOKEN_RE.findall(text.replace("\x00", " "))]
+    return [vocabulary[token] for token in tokens if token]
 
 
 @pytest.mark.parametrize(
