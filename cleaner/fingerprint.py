@@ -53,6 +53,8 @@ _SPANNING_RE = regex.compile(
 # ranges (whitespace, never NUL, around the arrow) from reaching across.
 _UNIT_BREAK = "\n\x00\n"
 
+# Punctuation that may stand around a word in a chunk (`(word),` `"word."` `Ann:`).
+_EDGE_MARKS = ".,;:!?\"()[]"
 _MARKUP_HASH = 0
 _SEPARATOR_HASH = 1
 _PRIME = np.uint64(0x100000001B3)  # FNV prime: odd, so the shingle hash mixes every word
@@ -89,6 +91,22 @@ class Hashed:
     units: I64
 
 
+def chunk_words(chunk: str) -> list[str]:
+    """Return the words of a whitespace-free chunk, as `WORD_TOKEN_RE` finds them.
+
+    >>> chunk_words("(Hello),"), chunk_words("<i>Hi</i>"), chunk_words("[00:01:02]")
+    (['Hello'], ['Hi'], [])
+    """
+    # Most chunks are a word, maybe with punctuation around it. Letters and digits alone are one
+    # word (every code point `isalnum` accepts is a word character: tests check them all), and
+    # these marks neither join a word nor make markup with letters and digits alone. The regex
+    # call this skips is most of the cost of a chunk never seen before.
+    core = chunk.strip(_EDGE_MARKS)
+    if core.isalnum():
+        return [core]
+    return [word for word in WORD_TOKEN_RE.findall(chunk) if word]  # '' is markup
+
+
 class Tokenizer(dict[str, int]):
     """Chunk ids of whitespace-free chunks, with the word values each chunk holds.
 
@@ -119,8 +137,7 @@ class Tokenizer(dict[str, int]):
 
     def __missing__(self, chunk: str) -> int:
         ident = len(self._count)
-        tokens = [] if chunk == "\x00" else WORD_TOKEN_RE.findall(chunk)
-        found = [self.vocabulary[word] for word in tokens if word]  # '' is markup
+        found = [self.vocabulary[word] for word in chunk_words(chunk)] if chunk != "\x00" else []
         self._first.append(len(self._flat))
         self._count.append(len(found))
         self._flat.extend(found)
