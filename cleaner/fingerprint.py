@@ -5,18 +5,19 @@ counts the same words as every other rule. Each word's key (`text.normalize`: NF
 gets a stable 64-bit hash (blake2b), computed once per distinct spelling, so fingerprints are the
 same in every run and every file.
 
-Bulk tokenizing (`Tokenizer`) runs the regex once per distinct whitespace-free chunk (`word,`,
-`[00:01:02]`, `Ann:`), not once per word: the text is split at whitespace by `str.split` (C
-speed), chunks become ids through a dict, and ids become word values (hashes, or key ids for
-`cleaner.rules._words`) through numpy indexing. That gives the same words as the regex over the
-whole text because no word and, once the markup that may hold whitespace (`<v Ann>`,
-`[00:01 --> 00:02]`) is blanked out, no markup crosses whitespace (tests/test_passages.py and
-tests/rules/test_words.py check the two against each other).
+Bulk tokenizing (`Tokenizer`) reads each distinct whitespace-free chunk (`word,`, `[00:01:02]`,
+`Ann:`) once, not each word: the chunks of the UTF-8 text are numbered by numpy
+(`cleaner.chunkset`), with no Python object per chunk, and chunk ids become word values
+(hashes, or key ids for `cleaner.rules._words`) through numpy indexing. That gives the same
+words as the regex over the whole text because no word and, once the markup that may hold
+whitespace (`<v Ann>`, `[00:01 --> 00:02]`) is blanked out, no markup crosses whitespace
+(tests/test_passages.py and tests/rules/test_words.py check the two against each other).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -25,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
+from cleaner.chunkset import ChunkSet
 from cleaner.text import normalize
 
 U64 = npt.NDArray[np.uint64]
@@ -49,12 +51,18 @@ WORD_TOKEN_RE = regex.compile(rf"(?:{_MARKUP})|({_WORD})")
 _SPANNING_RE = regex.compile(
     rf"[<\[(](?:(?<=<)[^<>\r\n]{{0,200}}>|(?<=[\[(]){_TIME}\s*-{{1,2}}>\s*{_TIME}[\])])"
 )
+# Whitespace as `str.split` sees it, made spaces in UTF-8: the ASCII characters by one
+# `bytes.translate`, the others (two or three bytes each) by a regex over text that has them.
+_ASCII_SPACES = bytes.maketrans(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", b" " * 9)
+WIDE_SPACES = "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+WIDE_SPACES += "\u2028\u2029\u202f\u205f\u3000"
+_WIDE_SPACE_RE = re.compile(b"|".join(re.escape(c.encode()) for c in WIDE_SPACES))
 # Between units: a line break on each side keeps tags (no line break inside) and citation
 # ranges (whitespace, never NUL, around the arrow) from reaching across.
 _UNIT_BREAK = "\n\x00\n"
 
 # Punctuation that may stand around a word in a chunk (`(word),` `"word."` `Ann:`).
-_EDGE_MARKS = ".,;:!?\"()[]"
+_EDGE_MARKS = '.,;:!?"()[]'
 _MARKUP_HASH = 0
 _SEPARATOR_HASH = 1
 _PRIME = np.uint64(0x100000001B3)  # FNV prime: odd, so the shingle hash mixes every word
@@ -107,46 +115,53 @@ def chunk_words(chunk: str) -> list[str]:
     return [word for word in WORD_TOKEN_RE.findall(chunk) if word]  # '' is markup
 
 
-class Tokenizer(dict[str, int]):
-    """Chunk ids of whitespace-free chunks, with the word values each chunk holds.
+class Tokenizer:
+    """Word values of the whitespace-free chunks of texts, learned once per distinct chunk.
 
     A word's value is `vocabulary[word]`: a stable hash with `Vocabulary` (the default), or
     whatever a mapping that fills itself on a miss gives (`cleaner.rules._words` uses key ids).
 
-    Learned once per distinct chunk and kept across calls (a transcript has tens of thousands
-    of distinct chunks, not millions); cleared past `cap` chunks between two calls.
+    Texts are cut into chunks and the chunks numbered by `cleaner.chunkset.ChunkSet`, in numpy
+    from the UTF-8 bytes: no Python object per chunk, only per distinct chunk (a transcript has
+    tens of thousands, not millions). What each distinct chunk holds is kept across calls, and
+    cleared past `cap` distinct chunks between two calls.
     """
 
     def __init__(self, vocabulary: dict[str, int] | None = None, cap: int = 1_000_000) -> None:
-        super().__init__()
         self.vocabulary: dict[str, int] = vocabulary if vocabulary is not None else Vocabulary()
         self.cap = cap
-        self._first: list[int] = []
-        self._count: list[int] = []
-        self._flat: list[int] = []
-        self._tables: tuple[I64, I64, U64] | None = None
         self._reset()
 
     def _reset(self) -> None:
-        self.clear()
-        self._first.clear()
-        self._count.clear()
-        self._flat.clear()
-        self._tables = None
-        self.__missing__("\x00")  # chunk 0: the unit separator, which holds no words
+        self._chunks = ChunkSet()
+        self._first: list[int] = []  # by chunk id: where its words start in `_flat`
+        self._count: list[int] = []  # by chunk id: how many words it holds
+        self._flat: list[int] = []
+        self._separator = -1  # the chunk id of the NUL between units, once met
+        self._tables: tuple[I64, I64, U64] | None = None
 
-    def __missing__(self, chunk: str) -> int:
-        ident = len(self._count)
-        found = [self.vocabulary[word] for word in chunk_words(chunk)] if chunk != "\x00" else []
-        self._first.append(len(self._flat))
-        self._count.append(len(found))
-        self._flat.extend(found)
+    def __len__(self) -> int:
+        """Return how many distinct chunks are known."""
+        return self._chunks.count
+
+    def _learn(self, new: list[bytes]) -> None:
+        """Note the words of chunks met for the first time (given in chunk id order)."""
+        if not new:
+            return
+        # No chunk holds whitespace: one decode for them all, split at the spaces put back.
+        for chunk in b" ".join(new).decode("utf-8", "surrogatepass").split(" "):
+            if chunk == "\x00":
+                self._separator = len(self._count)
+                found = []
+            else:
+                found = [self.vocabulary[word] for word in chunk_words(chunk)]
+            self._first.append(len(self._flat))
+            self._count.append(len(found))
+            self._flat.extend(found)
         self._tables = None
-        self[chunk] = ident
-        return ident
 
     def tables(self) -> tuple[I64, I64, U64]:
-        """Return (first word, word count) per chunk id and the flat word hashes."""
+        """Return (first word, word count) per chunk id and the flat word values."""
         if self._tables is None:
             self._tables = (
                 np.array(self._first, dtype=np.int64),
@@ -164,11 +179,16 @@ class Tokenizer(dict[str, int]):
             joined = _UNIT_BREAK.join(text.replace("\x00", " ") for text in texts)
         if "<" in joined or ">" in joined:
             joined = _SPANNING_RE.sub(" ", joined)
-        chunks = joined.split()
-        ids = np.fromiter(map(self.__getitem__, chunks), dtype=np.int64, count=len(chunks))
+        # The chunks `str.split` would make: every whitespace character becomes a space.
+        data = joined.encode("utf-8", "surrogatepass")
+        if not joined.isascii():
+            data = _WIDE_SPACE_RE.sub(b" ", data)
+        found = self._chunks.read(data.translate(_ASCII_SPACES))
+        self._learn(found.new)
+        ids = found.ids()
         first, count, flat = self.tables()
         counts = count[ids]
-        units = np.repeat(np.cumsum(ids == 0), counts)
+        units = np.repeat(np.cumsum(ids == self._separator), counts)
         ends = np.cumsum(counts)
         # Word k of the output is word (k - start of its chunk) of that chunk in `flat`.
         index = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)

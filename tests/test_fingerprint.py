@@ -1,4 +1,4 @@
-"""The tokenizer's shortcut for ordinary chunks gives the words the token regex gives."""
+"""The tokenizer cuts chunks where `str.split` would, and reads them as the token regex does."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.fingerprint import WORD_TOKEN_RE, chunk_words
+from cleaner.fingerprint import WIDE_SPACES, WORD_TOKEN_RE, Tokenizer, chunk_words
 
 _WORD_CHARACTER_RE = regex.compile(r"[\p{L}\p{N}\p{M}]")
 
@@ -49,3 +49,19 @@ def test_chunk_words_on_the_usual_shapes() -> None:
     }
     assert {chunk: chunk_words(chunk) for chunk in cases} == cases
     assert all(_regex_words(chunk) == words for chunk, words in cases.items())
+
+
+def test_wide_spaces_are_every_whitespace_beyond_ascii() -> None:
+    # The tokenizer cuts chunks where `str.split` would: at exactly these characters.
+    expected = [chr(c) for c in range(128, sys.maxunicode + 1) if chr(c).isspace()]
+    assert list(WIDE_SPACES) == expected
+
+
+def test_tokenizer_cuts_at_every_whitespace_character() -> None:
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    tokenizer = Tokenizer()
+    hashed = tokenizer.hash_units([f"a{space}b" for space in spaces])
+    assert hashed.units.tolist() == [n for n in range(len(spaces)) for _ in "ab"]
+    assert len(tokenizer) == 3  # the chunks `a`, `b` and the NUL between units: none joined
+    tokenizer.hash_units(["a\u200bb"])  # a zero-width space is not whitespace: one chunk more
+    assert len(tokenizer) == 4

@@ -178,7 +178,14 @@ def test_bulk_hashing_equals_the_token_regex(texts: list[str]) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet="ab1:2.,<>[]()- \t\n'’é\u0301\x00v", max_size=40), max_size=5))
+@given(
+    st.lists(
+        st.text(
+            alphabet="ab1:2.,<>[]()- \t\n'’é\u0301\x00v\xa0\u2028\u3000\x1c\x85\ud800", max_size=40
+        ),
+        max_size=5,
+    )
+)
 def test_bulk_hashing_equals_the_token_regex_on_any_text(texts: list[str]) -> None:
     texts = [text.replace("\x00", " ") for text in texts]
     tokenizer = Tokenizer()

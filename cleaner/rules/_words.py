@@ -3,8 +3,8 @@
 `segment_words(doc)` gives, for each segment, the keys of the words `cleaner.text.words` yields
 for its text, as one array of key ids (equal ids, equal keys) and the bounds of each segment's
 words, instead of one `Word` object per word. Tokenizing goes through
-`cleaner.fingerprint.Tokenizer`: one `str.split` over the joined texts, one dict lookup per
-whitespace-free chunk, the regex once per distinct chunk, and a few numpy operations. The
+`cleaner.fingerprint.Tokenizer`: chunks numbered by numpy from the joined texts' bytes, the
+regex (or a cheaper test) once per distinct chunk, and a few numpy operations. The
 duplicate rule hashes these same key ids, so every rule counts the same words. Rules that need
 word positions tokenize the few segments they report on.
 """
