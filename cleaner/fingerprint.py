@@ -17,6 +17,7 @@ whitespace (`<v Ann>`, `[00:01 --> 00:02]`) is blanked out, no markup crosses wh
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -134,11 +135,11 @@ class Tokenizer:
 
     def _reset(self) -> None:
         self._chunks = ChunkSet()
-        self._first: list[int] = []  # by chunk id: where its words start in `_flat`
-        self._count: list[int] = []  # by chunk id: how many words it holds
-        self._flat: list[int] = []
+        # By chunk id: where its words start in `_flat`, and how many it holds.
+        self._first = np.zeros(0, dtype=np.int64)
+        self._count = np.zeros(0, dtype=np.int64)
+        self._flat = np.zeros(0, dtype=np.uint64)  # the word values of every chunk, in id order
         self._separator = -1  # the chunk id of the NUL between units, once met
-        self._tables: tuple[I64, I64, U64] | None = None
 
     def __len__(self) -> int:
         """Return how many distinct chunks are known."""
@@ -149,26 +150,24 @@ class Tokenizer:
         if not new:
             return
         # No chunk holds whitespace: one decode for them all, split at the spaces put back.
-        for chunk in b" ".join(new).decode("utf-8", "surrogatepass").split(" "):
-            if chunk == "\x00":
-                self._separator = len(self._count)
-                found = []
-            else:
-                found = [self.vocabulary[word] for word in chunk_words(chunk)]
-            self._first.append(len(self._flat))
-            self._count.append(len(found))
-            self._flat.extend(found)
-        self._tables = None
+        chunks = b" ".join(new).decode("utf-8", "surrogatepass").split(" ")
+        if self._separator < 0 and "\x00" in chunks:
+            self._separator = len(self._count) + chunks.index("\x00")
+        words = [chunk_words(chunk) for chunk in chunks]  # none for the NUL
+        counts = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        values = np.fromiter(
+            map(self.vocabulary.__getitem__, itertools.chain.from_iterable(words)),
+            dtype=np.uint64,
+            count=int(counts.sum()),
+        )
+        firsts = np.cumsum(counts) - counts + len(self._flat)
+        self._first = np.concatenate((self._first, firsts))
+        self._count = np.concatenate((self._count, counts))
+        self._flat = np.concatenate((self._flat, values))
 
     def tables(self) -> tuple[I64, I64, U64]:
         """Return (first word, word count) per chunk id and the flat word values."""
-        if self._tables is None:
-            self._tables = (
-                np.array(self._first, dtype=np.int64),
-                np.array(self._count, dtype=np.int64),
-                np.array(self._flat, dtype=np.uint64),
-            )
-        return self._tables
+        return self._first, self._count, self._flat
 
     def hash_units(self, texts: list[str]) -> Hashed:
         """Hash the words of each text; `units` gives the index of the text a word is in."""
