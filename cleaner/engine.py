@@ -18,7 +18,7 @@ from cleaner.errors import CleanerError, InputError, InternalError
 from cleaner.files import encode, read_file, write_atomic
 from cleaner.fix import apply_fixes, select_fixes
 from cleaner.model import Document, Finding, LineIndex
-from cleaner.rules import checkers, fulltext
+from cleaner.rules import checkers, fulltext, wordtimes
 
 # Each pass re-checks the fixed text; conflicting fixes settle in a few passes, and a rule
 # that keeps proposing edits forever cannot hang a run.
@@ -94,11 +94,13 @@ def fix_document(doc: Document, config: Config) -> FixOutcome:
         applied.extend(chosen)
         current = parse(text, path=doc.path, config=config.replace(input_format=doc.format))
         findings = check_document(current, config)
-    # Derived data follows the segments once they are final: Whisper's top-level text.
-    synced = fulltext.resync(doc, current, config) if current is not doc else None
-    if synced is not None:
-        applied.append(synced)
-        text = apply_fixes(current.text, [synced])
+    # Derived data follows the segments once they are final: Whisper's top-level text and its
+    # per-word timings (the two rewrite disjoint parts of the file).
+    resyncs = (fulltext.resync, wordtimes.resync) if current is not doc else ()
+    synced = [found for resync in resyncs if (found := resync(doc, current, config)) is not None]
+    if synced:
+        applied.extend(synced)
+        text = apply_fixes(current.text, synced)
         current = parse(text, path=doc.path, config=config.replace(input_format=doc.format))
         findings = check_document(current, config)
     return FixOutcome(current.text, tuple(applied), tuple(findings))

@@ -44,6 +44,7 @@ FAMILIES = (
     "cleaner.rules.numbering",
     "cleaner.rules.glossary",
     "cleaner.rules.fulltext",  # rewrites Whisper's full text after fixes: see engine.fix_document
+    "cleaner.rules.wordtimes",  # trims Whisper's word timings after fixes: the same
     "cleaner.crossfile",  # cross-file rules: findings come from cleaner.batch
 )
 

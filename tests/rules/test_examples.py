@@ -6,7 +6,7 @@ import pytest
 
 from cleaner import Config, crossfile
 from cleaner.engine import check_document, fix_document, parse
-from cleaner.rules import FAMILIES, RuleInfo, all_rules, checkers, fulltext, loops
+from cleaner.rules import FAMILIES, RuleInfo, all_rules, checkers, fulltext, loops, wordtimes
 
 _CASES = [
     pytest.param(rule, example, flagged, id=f"{rule.id}-{'flag' if flagged else 'ok'}-{i}")
@@ -14,6 +14,9 @@ _CASES = [
     for flagged, examples in ((True, rule.must_flag), (False, rule.must_not_flag))
     for i, example in enumerate(examples)
 ]
+
+# Rules whose findings come from `engine.fix_document` once the fix passes are done.
+_AFTER_FIXES = frozenset({fulltext.RULE, wordtimes.RULE})
 
 
 def test_every_rule_has_examples_both_ways() -> None:
@@ -26,7 +29,7 @@ def test_rule_example(rule: RuleInfo, example: str, flagged: bool) -> None:
     config = Config(input_format=rule.example_format)
     if rule.id in crossfile.CROSS_FILE_RULES and crossfile.split_example(example):
         rules_found = _cross_file_rules_found(example, config)
-    elif rule.id == fulltext.RULE:  # acts only after fixes: its examples are fixed
+    elif rule.id in _AFTER_FIXES:  # act only after fixes: their examples are fixed
         doc = parse(example, path=f"example.{rule.example_format}", config=config)
         rules_found = {finding.rule for finding in fix_document(doc, config).applied}
     else:
@@ -53,7 +56,7 @@ _FLAGGED = [
 def test_rule_alone_still_flags_its_example(rule: RuleInfo, example: str) -> None:
     # With only this rule selected the engine skips every other family: the rule must not
     # depend on them, and its family must be the one that runs.
-    if rule.id in crossfile.CROSS_FILE_RULES or rule.id == fulltext.RULE:
+    if rule.id in crossfile.CROSS_FILE_RULES or rule.id in _AFTER_FIXES:
         pytest.skip("its findings come from the batch index or after fixes, not a check")
     config = Config(input_format=rule.example_format, select=frozenset({rule.id}))
     doc = parse(example, path=f"example.{rule.example_format}", config=config)
