@@ -26,8 +26,15 @@ import numpy as np
 import numpy.typing as npt
 
 from cleaner.config import Config
-from cleaner.fingerprint import I64, NGRAM, U64, WORD_TOKEN_RE, Seeds, Vocabulary, shingles
-from cleaner.fingerprint import winnow as winnow_positions
+from cleaner.fingerprint import (
+    I64,
+    NGRAM,
+    U64,
+    WORD_TOKEN_RE,
+    Seeds,
+    Vocabulary,
+    fingerprints,
+)
 from cleaner.model import Document, Finding, LineIndex, Related, Segment, Severity
 from cleaner.passages import chain_seeds
 from cleaner.rules import RuleInfo
@@ -123,14 +130,13 @@ def fingerprint(doc: Document, vocabulary: Vocabulary | None = None) -> Print:
             bounds.append(segment.source_offset(match.end(1)))
     hashes = np.array(keys, dtype=np.uint64)
     spans = np.array(bounds, dtype=np.int64).reshape(-1, 2)
-    values = shingles(hashes)
-    kept = winnow_positions(values)
+    fingerprinted, kept = fingerprints(hashes)
     last = np.minimum(kept + NGRAM - 1, max(len(hashes) - 1, 0))
     return Print(
         digest=hashlib.blake2b(hashes.tobytes(), digest_size=16).digest(),
         words=len(hashes),
         signature=minhash(hashes),
-        hashes=values[kept],
+        hashes=fingerprinted,
         positions=kept,
         spans=np.stack([spans[kept, 0], spans[last, 1]], axis=1) if len(kept) else spans[:0],
         line_starts=np.array(doc.lines.starts, dtype=np.int64),

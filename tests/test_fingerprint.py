@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.fingerprint import WIDE_SPACES, WORD_TOKEN_RE, Tokenizer, chunk_words
+from cleaner.fingerprint import (
+    WIDE_SPACES,
+    WORD_TOKEN_RE,
+    Tokenizer,
+    chunk_words,
+    fingerprints,
+    shingles,
+    winnow,
+)
 
 _WORD_CHARACTER_RE = regex.compile(r"[\p{L}\p{N}\p{M}]")
 
@@ -65,3 +74,18 @@ def test_tokenizer_cuts_at_every_whitespace_character() -> None:
     assert len(tokenizer) == 3  # the chunks `a`, `b` and the NUL between units: none joined
     tokenizer.hash_units(["a\u200bb"])  # a zero-width space is not whitespace: one chunk more
     assert len(tokenizer) == 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(min_value=2, max_value=9), max_size=400),
+    st.integers(min_value=1, max_value=40),
+)
+def test_fingerprints_by_blocks_equal_the_whole_array(values: list[int], block: int) -> None:
+    # Few distinct values: ties everywhere, the case where window edges matter most.
+    hashes = np.array(values, dtype=np.uint64)
+    whole = shingles(hashes)
+    kept = winnow(whole)
+    found_values, found_positions = fingerprints(hashes, block=block)
+    assert found_positions.tolist() == kept.tolist()
+    assert found_values.tolist() == whole[kept].tolist()
