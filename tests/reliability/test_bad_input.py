@@ -377,8 +377,9 @@ LONG_LINE_MB = 1
 @pytest.mark.xfail(
     strict=True,
     reason="memory is not bounded on one long line: the whole file goes through every rule "
-    "(the shared tokenizer and the rules hold per-word objects); measured 23.6x the input at "
-    "1 MB and 22.5x at 4 MB (scripts/big_line.py; 42x and 92x before the shared tokenizer). "
+    "(the shared tokenizer and the rules hold per-word arrays); measured 19.2x the input at "
+    "1 MB and 17.4x at 4 MB (scripts/big_line.py; 23.6x and 22.5x before the numpy chunk "
+    "numbering, 42x and 92x before the shared tokenizer). "
     "Lines over --max-line-length (4 MiB) are refused, which caps it near 100 MB.",
 )
 def test_one_long_line_finishes_in_bounded_memory(tmp_path: Path) -> None:
