@@ -46,7 +46,7 @@ from cleaner.rules.duplicates import RULE
 from cleaner.streamwindow import Ranges, Window
 
 HOLD = GAP + NGRAM + WINDOW + MARGIN  # words after the last match that may still extend it
-TOKENIZER_CAP = 50_000  # distinct chunks a stream learns before it starts over (~10 MB)
+TOKENIZER_CAP = 50_000  # distinct chunks a stream learns before it starts over (~3 MB)
 VOCABULARY_CAP = 100_000  # distinct words whose hashes a stream caches (~12 MB)
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 
