@@ -3,10 +3,11 @@
 Whisper-style transcripts list a segment's words with their times (`{"word": " Hello", ...}`).
 When a fix changes the segment's text, `plan` aligns the words the entries spell with the words
 of the text before and after the fix (case-folded, punctuation aside): the entries of removed
-words go, a replaced word keeps its entry under the new spelling. Where words repeat, the
-earliest entries are kept, as fixes keep first copies. Anything unsure gives None: entries that
-did not spell the text before, words the fix added, an entry that lost only some of its words,
-several words becoming a different number across entries, two alignments that disagree.
+words go, a replaced word keeps its entry under the new spelling, and words of several whole
+entries that became one word (`git hub` -> `GitHub`) merge into the first of them. Where words
+repeat, the earliest entries are kept, as fixes keep first copies. Anything unsure gives None:
+entries that did not spell the text before, words the fix added, an entry that lost only some
+of its words, a merge into an entry that holds another word, two alignments that disagree.
 `cleaner.rules.wordtimes` turns a plan into edits of the JSON source.
 """
 
@@ -27,12 +28,18 @@ _JOINERS = ("", " ")
 
 @dataclass(frozen=True, slots=True)
 class Respell:
-    """Replace characters `start:end` of entry `entry`'s word with `text`."""
+    """Replace characters `start:end` of entry `entry`'s word with `text`.
+
+    When words of several entries became one (`git hub` -> `GitHub`), `entry` takes the
+    merged word, its end time becomes that of entry `through`, and the entries after it up to
+    `through` go (they are among the plan's removed entries).
+    """
 
     entry: int
     start: int
     end: int
     text: str
+    through: int  # the last entry merged into this one; `entry` itself when none is
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,21 +153,35 @@ class _Entries:
                 text = after[new[came[0]].start : new[came[-1]].end]
                 renamed.append((gone[0], gone[-1] + 1, text))
         respells = [respell for change in renamed if (respell := self.respell(*change)) is not None]
-        removed = self.removed(dropped)
+        merged = {e for r in respells for e in range(r.entry + 1, r.through + 1)}
+        removed = self.removed(dropped, merged)
         if removed is None or len(respells) != len(renamed):
             return None
         return self.checked(removed, respells, new)
 
     def respell(self, first: int, end: int, text: str) -> Respell | None:
-        """Return the respelling of old words `first:end`, which must lie in one entry."""
-        start, stop = self.spoken[first].start, self.spoken[end - 1].end
-        entry = self.entry_at(start)
-        if self.entry_at(stop - 1) != entry:
-            return None  # the words span entries: their times cannot be split or merged
-        return Respell(entry, start - self.starts[entry], stop - self.starts[entry], text)
+        """Return the respelling of old words `first:end`: in one entry, or whole entries merged.
 
-    def removed(self, dropped: set[int]) -> frozenset[int] | None:
-        """Return the entries whose every word was dropped; None if one lost only some."""
+        Words spread over several entries become one entry only when those entries hold no
+        other word: the merged entry runs from the first one's start to the last one's end.
+        """
+        start, stop = self.spoken[first].start, self.spoken[end - 1].end
+        entry, through = self.entry_at(start), self.entry_at(stop - 1)
+        if entry == through:
+            return Respell(
+                entry, start - self.starts[entry], stop - self.starts[entry], text, entry
+            )
+        before = first > 0 and self.entry_at(self.spoken[first - 1].end - 1) == entry
+        after = end < len(self.spoken) and self.entry_at(self.spoken[end].start) == through
+        if before or after:
+            return None  # another word shares an end entry: its times cannot be split
+        # The last entry's marks after its word (` hub.`) stay after the merged word.
+        tail = self.values[through][stop - self.starts[through] :]
+        cut = start - self.starts[entry]
+        return Respell(entry, cut, len(self.values[entry]), text + tail, through)
+
+    def removed(self, dropped: set[int], merged: set[int]) -> frozenset[int] | None:
+        """Return the entries that go (words all dropped, or `merged`); None if one lost some."""
         words_in = [0] * len(self.values)
         dropped_in = [0] * len(self.values)
         for number, word in enumerate(self.spoken):
@@ -170,6 +191,7 @@ class _Entries:
         if any(0 < cut < total for cut, total in zip(dropped_in, words_in, strict=True)):
             return None
         removed = {entry for entry, cut in enumerate(dropped_in) if cut and cut == words_in[entry]}
+        removed |= merged
         # An entry without words (a lone dash) goes when the word entries around it go.
         worded = [entry for entry, total in enumerate(words_in) if total]
         for entry, total in enumerate(words_in):

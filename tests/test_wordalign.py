@@ -39,7 +39,7 @@ def test_a_glossary_fix_respells_one_entry_and_keeps_its_place() -> None:
     ("values", "before", "after"),
     [
         ([" We", " use", " it."], " We never use it.", " We use it."),  # did not spell `before`
-        ([" pie", " torch"], " pie torch", " PyTorch"),  # two entries would become one word
+        ([" so git", " hub"], " so git hub", " so GitHub"),  # `so` shares the first entry
         ([" so", " go"], " so go", " so we go"),  # a word the fix added has no times
     ],
 )
@@ -47,3 +47,13 @@ def test_what_cannot_be_mapped_surely_is_left_alone(
     values: list[str], before: str, after: str
 ) -> None:
     assert wordalign.plan(values, before, after) is None
+
+
+def test_words_of_several_entries_merge_into_the_first() -> None:
+    plan = wordalign.plan([" to", " git", " hub."], " to git hub.", " to GitHub.")
+    assert plan is not None
+    assert plan.removed == frozenset({2})
+    (respell,) = plan.respells
+    assert (respell.entry, respell.start, respell.end, respell.text) == (1, 1, 4, "GitHub.")
+    assert respell.through == 2
+    assert plan.kept == (" to", " GitHub.")

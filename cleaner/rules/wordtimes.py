@@ -21,7 +21,7 @@ from typing import Any
 from cleaner import wordalign
 from cleaner.config import Config
 from cleaner.formats import json_format
-from cleaner.formats.jsonscan import JArray, JNode, JObject, JStr, scan
+from cleaner.formats.jsonscan import JArray, JNode, JObject, JScalar, JStr, scan
 from cleaner.model import Document, Edit, Finding, Severity
 from cleaner.rules import RuleInfo
 from cleaner.wordalign import Respell
@@ -54,9 +54,10 @@ RULES = (
             "the segment are aligned, case-folded, punctuation aside; where words repeat, the "
             "earliest entries are kept, as the fixes keep the first occurrence. A segment is "
             "left alone when its words did not spell its text before the fix (edited by hand "
-            "or by another tool), when the alignment is ambiguous, when a fix removed only "
-            "part of one entry, or when several words became a different number of words "
-            'across entries ("pie torch" -> "PyTorch"): no entry is merged or invented. '
+            "or by another tool), when the alignment is ambiguous, or when a fix removed only "
+            'part of one entry. Words of several entries that became one word ("pie torch" '
+            '-> "PyTorch") merge into the first entry, which takes the last one\'s end time, '
+            "when those entries hold no other word; no entry is split or invented. "
             "`word_segments` entries are matched by position when the list is every "
             "segment's words in order, else by (word, start, end) when that is unique. "
             "`check` reports nothing of its own; the examples below are checked with `fix`."
@@ -86,7 +87,8 @@ def resync(original: Document, fixed: Document, config: Config) -> Finding | Non
     listed = _word_segment_index(before[0], after[1])
     edits: list[Edit] = []
     gone: set[int] = set()  # word_segments entries to remove
-    respelled: list[tuple[int, Respell]] = []  # (word_segments entry, respelling)
+    # (word_segments entry, respelling, the entry whose end time it takes, if merged)
+    respelled: list[tuple[int, Respell, int | None]] = []
     removed = changed = 0
     for old, segment in enumerate(before[0]):
         new = paired.get(old)
@@ -103,14 +105,25 @@ def resync(original: Document, fixed: Document, config: Config) -> Finding | Non
         array = _scan(fixed.text[block.block_start : block.block_end]).get("words")
         assert isinstance(array, JArray)  # paired by its value: the same array
         edits += _removal_edits(array, plan.removed, block.block_start)
-        edits += [_respell_edit(array.items[r.entry], r, block.block_start) for r in plan.respells]
+        for r in plan.respells:
+            edits.append(_respell_edit(array.items[r.entry], r, block.block_start))
+            if r.through != r.entry:
+                last = array.items[r.through]
+                edits += _end_edit(array.items[r.entry], last, block.block_start, fixed.text)
         removed, changed = removed + len(plan.removed), changed + len(plan.respells)
         gone.update(k for entry in plan.removed if (k := listed[old][entry]) is not None)
-        respelled += [(k, r) for r in plan.respells if (k := listed[old][r.entry]) is not None]
+        respelled += [
+            (k, r, listed[old][r.through])
+            for r in plan.respells
+            if (k := listed[old][r.entry]) is not None
+        ]
     if gone or respelled:
         listing, base = _word_segments(fixed)
         edits += _removal_edits(listing, gone, base)
-        edits += [_respell_edit(listing.items[k], r, base) for k, r in respelled]
+        for k, r, through in respelled:
+            edits.append(_respell_edit(listing.items[k], r, base))
+            if r.through != r.entry and through is not None:
+                edits += _end_edit(listing.items[k], listing.items[through], base, fixed.text)
     if not edits:
         return None
     edits.sort(key=lambda edit: edit.start)
@@ -268,3 +281,13 @@ def _respell_edit(entry: JNode, change: Respell, base: int) -> Edit:
     assert isinstance(word, JStr)  # entries without a word string are never planned for
     at = word.offsets or range(word.start + 1, word.end)  # value index -> source offset
     return Edit(base + at[change.start], base + at[change.end], json_format.escape(change.text))
+
+
+def _end_edit(entry: JNode, last: JNode, base: int, source: str) -> list[Edit]:
+    """Give an entry the end time of `last`, which was merged into it, as `last` writes it."""
+    end = entry.get("end") if isinstance(entry, JObject) else None
+    last_end = last.get("end") if isinstance(last, JObject) else None
+    if not isinstance(end, JScalar) or not isinstance(last_end, JScalar):
+        return []  # WhisperX leaves some words untimed: such an entry keeps what it has
+    written = source[base + last_end.start : base + last_end.end]
+    return [Edit(base + end.start, base + end.end, written)]

@@ -189,11 +189,34 @@ def test_words_that_did_not_spell_the_text_are_left_alone() -> None:
     assert "glossary-term" in rules
 
 
-def test_several_words_becoming_one_are_left_alone() -> None:
+def test_several_words_becoming_one_merge_their_entries() -> None:
     data = _whisper(["We trained it in pie torch today."])
     fixed, rules = _fix(json.dumps(data))
-    assert json.loads(fixed)["segments"][0]["text"] == " We trained it in PyTorch today."
-    assert json.loads(fixed)["segments"][0]["words"] == data["segments"][0]["words"]
+    segment = json.loads(fixed)["segments"][0]
+    assert segment["text"] == " We trained it in PyTorch today."
+    # " pie" (2.0-2.4 s) and " torch" (2.5-2.9 s) become one entry spanning both.
+    entries = [(e["word"], e["start"], e["end"]) for e in segment["words"]]
+    assert entries[4:] == [(" PyTorch", 2.0, 2.9), (" today.", 3.0, 3.4)]
+    assert RULE in rules
+
+
+def test_merged_entries_follow_in_word_segments() -> None:
+    data = _whisperx(["Push it to Git Hub.", "Then we ship."])
+    result = json.loads(_fix(json.dumps(data, indent=2))[0])
+    words = result["segments"][0]["words"]
+    assert [(e["word"], e["start"], e["end"]) for e in words][3:] == [("GitHub.", 1.5, 2.4)]
+    assert result["word_segments"] == [e for s in result["segments"] for e in s["words"]]
+
+
+def test_a_merge_into_an_entry_with_another_word_is_left_alone() -> None:
+    data = _whisper(["We use it on git hub daily."])
+    words = data["segments"][0]["words"]
+    # ` on git` is one entry: `on` would lose its own time if `git hub` merged into it.
+    words[3:5] = [{"word": " on git", "start": 1.5, "end": 2.4}]
+    assert "".join(entry["word"] for entry in words) == data["segments"][0]["text"]
+    fixed, rules = _fix(json.dumps(data))
+    assert json.loads(fixed)["segments"][0]["text"] == " We use it on GitHub daily."
+    assert json.loads(fixed)["segments"][0]["words"] == words
     assert RULE not in rules
 
 
