@@ -42,6 +42,13 @@ class PieceChunks:
         """Return the id of each chunk of the piece."""
         return self.distinct[self.local]
 
+    def new_text(self) -> list[str]:
+        """Return the chunks first seen in this piece, decoded (UTF-8, surrogates passed)."""
+        if not self.new:
+            return []
+        # No chunk holds a space: one decode for them all, split at the spaces put back.
+        return b" ".join(self.new).decode("utf-8", "surrogatepass").split(" ")
+
 
 class ChunkSet:
     """The distinct chunks read so far, numbered 0, 1, ... as pieces bring them.

@@ -64,8 +64,6 @@ _UNIT_BREAK = "\n\x00\n"
 
 # Punctuation that may stand around a word in a chunk (`(word),` `"word."` `Ann:`).
 _EDGE_MARKS = '.,;:!?"()[]'
-_MARKUP_HASH = 0
-_SEPARATOR_HASH = 1
 _PRIME = np.uint64(0x100000001B3)  # FNV prime: odd, so the shingle hash mixes every word
 
 
@@ -75,19 +73,12 @@ class Vocabulary(dict[str, int]):
     def __init__(self, cap: int = 2_000_000) -> None:
         super().__init__()
         self.cap = cap
-        self._reset()
-
-    def _reset(self) -> None:
-        self.clear()
-        self[""] = _MARKUP_HASH
-        for separator in ("\x00", "\r\n", "\r", "\n"):
-            self[separator] = _SEPARATOR_HASH
 
     def __missing__(self, word: str) -> int:
         if len(self) >= self.cap:
-            self._reset()  # hashes do not depend on the cache, so clearing changes nothing
+            self.clear()  # hashes do not depend on the cache, so clearing changes nothing
         digest = hashlib.blake2b(normalize(word).encode("utf-8"), digest_size=8).digest()
-        value = max(int.from_bytes(digest, "little"), 2)
+        value = int.from_bytes(digest, "little")
         self[word] = value
         return value
 
@@ -145,12 +136,10 @@ class Tokenizer:
         """Return how many distinct chunks are known."""
         return self._chunks.count
 
-    def _learn(self, new: list[bytes]) -> None:
+    def _learn(self, chunks: list[str]) -> None:
         """Note the words of chunks met for the first time (given in chunk id order)."""
-        if not new:
+        if not chunks:
             return
-        # No chunk holds whitespace: one decode for them all, split at the spaces put back.
-        chunks = b" ".join(new).decode("utf-8", "surrogatepass").split(" ")
         if self._separator < 0 and "\x00" in chunks:
             self._separator = len(self._count) + chunks.index("\x00")
         words = [chunk_words(chunk) for chunk in chunks]  # none for the NUL
@@ -183,7 +172,7 @@ class Tokenizer:
         if not joined.isascii():
             data = _WIDE_SPACE_RE.sub(b" ", data)
         found = self._chunks.read(data.translate(_ASCII_SPACES))
-        self._learn(found.new)
+        self._learn(found.new_text())
         ids = found.ids()
         first, count, flat = self.tables()
         counts = count[ids]

@@ -239,8 +239,8 @@ class Vocabulary:
         spans: list[tuple[int, int]] = []
         for offset, piece in byte_pieces(haystack, _PIECE_CHARS):
             found = seen.read(piece)
-            if found.new:  # no chunk holds a space: decoded in one call
-                fresh = b" ".join(found.new).decode("utf-8", "surrogatepass").split(" ")
+            if found.new:
+                fresh = found.new_text()
                 chunks += fresh
                 noted = [self._note(chunk, shared) for chunk in fresh]
                 holds = numpy.concatenate((holds, numpy.array(noted, dtype=bool)))

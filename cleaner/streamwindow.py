@@ -13,7 +13,7 @@ import bisect
 import numpy as np
 import numpy.typing as npt
 
-from cleaner.fingerprint import I64, NGRAM, U64, WINDOW, Seeds, shingles, winnow
+from cleaner.fingerprint import I64, NGRAM, U64, WINDOW, Seeds, fingerprints
 
 _INT32_MAX = 2**31 - 1
 Lines = npt.NDArray[np.int32] | I64
@@ -77,13 +77,15 @@ class Window:
         # Fingerprints from `settled` on were computed without the words just added.
         settled = max(old - 2 * (NGRAM + WINDOW), 0)
         first = max(settled - WINDOW, 0)
-        values = shingles(self.hashes[first:])
-        picked = winnow(values) + first
-        picked = picked[picked >= settled] if settled > 0 else picked
+        values, picked = fingerprints(self.hashes[first:])
+        picked += first
+        if settled > 0:
+            new = picked >= settled
+            values, picked = values[new], picked[new]
         final = max(self.count - 2 * (NGRAM + WINDOW), 0)
         done = picked < final
-        self._merge(values[picked[done] - first], picked[done] + self.base)
-        self.tail_values = values[picked[~done] - first]
+        self._merge(values[done], picked[done] + self.base)
+        self.tail_values = values[~done]
         self.tail_positions = picked[~done] + self.base
 
     def seeds(self, later_from: int) -> Seeds:
