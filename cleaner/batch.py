@@ -319,7 +319,14 @@ class Summary:
             {
                 "path": result.path,
                 "format": result.format,
-                "findings": dict(sorted(Counter(f.rule for f in result.findings).items())),
+                "findings": dict(
+                    sorted(
+                        (
+                            Counter(f.rule for f in result.findings)
+                            + Counter(dict(result.reported))
+                        ).items()
+                    )
+                ),
                 "fixed": dict(sorted(Counter(f.rule for f in result.applied).items())),
                 "changed": result.changed,
                 "bytes_before": result.bytes_before,

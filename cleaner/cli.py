@@ -8,6 +8,7 @@ Exit codes, like black and pre-commit-hooks: 0 nothing to report, 1 findings or 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import os
 import sys
@@ -196,7 +197,7 @@ def _color(choice: str) -> bool | None:
 def _exit_code(results: list[FileResult], *, exit_zero: bool) -> int:
     if any(r.error for r in results):
         return EXIT_ERROR
-    if not exit_zero and any(r.findings or r.changed for r in results):
+    if not exit_zero and any(r.findings or r.reported or r.changed for r in results):
         return EXIT_FINDINGS
     return EXIT_CLEAN
 
@@ -239,7 +240,13 @@ def check(
     for _ in [raw for raw in paths if raw == "-"]:
         name = stdin_filename or "<stdin>"
         source: str | None = None
-        result, source, note = check_stream(sys.stdin.buffer, config, name=name)
+        # Streamed findings are reported as they come, so a long stream keeps none of them.
+        result, source, note = check_stream(
+            sys.stdin.buffer,
+            config,
+            name=name,
+            on_finding=functools.partial(reporter.finding, name),
+        )
         _note(note)
         _report(reporter, result, source)
         results.append(result)

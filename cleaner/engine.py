@@ -121,6 +121,9 @@ class FileResult:
     original: str | None = None  # kept only when a diff is wanted
     fixed: str | None = None
     streamed: bool = False  # went through `cleaner.stream`: duplicate-passage alone
+    # Findings handed out as they came (a stream's `on_finding`) instead of kept in `findings`:
+    # how many of each rule, sorted by rule.
+    reported: tuple[tuple[str, int], ...] = ()
 
 
 def process_text(

@@ -16,7 +16,8 @@ import itertools
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from typing import IO, BinaryIO
 
 from cleaner import formats
@@ -66,12 +67,22 @@ def fix_stream(
 
 
 def check_stream(
-    source: BinaryIO, config: Config, *, name: str
+    source: BinaryIO,
+    config: Config,
+    *,
+    name: str,
+    on_finding: Callable[[Finding], None] | None = None,
 ) -> tuple[FileResult, str | None, str | None]:
-    """Check `source`; return the result, its text when it was read whole, and a note."""
+    """Check `source`; return the result, its text when it was read whole, and a note.
+
+    When it streams and `on_finding` is given, findings go there as they are decided, and the
+    result counts them (`reported`) instead of keeping them: memory stays bounded however
+    many there are.
+    """
     with read_start(source, config, name) as head:
         if head.streamed:
-            result = stream_bytes(_pieces(head, source), None, config, path=name, fix=False)
+            pieces = _pieces(head, source)
+            result = stream_bytes(pieces, None, config, path=name, fix=False, on_finding=on_finding)
             return result, None, stream_note(config, name)
         data = head.read_all(source)
     try:
@@ -236,13 +247,24 @@ def stream_bytes(
     path: str,
     fix: bool,
     dropped: bool = False,
+    on_finding: Callable[[Finding], None] | None = None,
 ) -> FileResult:
     """Stream the bytes of `pieces` to `sink`: fixed when `fix`, nowhere when `sink` is None.
 
-    Findings come back in the result. `dropped`: the sink is thrown away on an error (a temp
+    Findings come back in the result, or, when checking with `on_finding`, go there as they
+    are decided and are only counted. `dropped`: the sink is thrown away on an error (a temp
     file), which error messages say instead of "the text before it was written out".
     """
     found: list[Finding] = []
+    handed: Counter[str] = Counter()
+
+    def take(finding: Finding) -> None:
+        if on_finding is None or fix:
+            found.append(finding)
+        else:
+            handed[finding.rule] += 1
+            on_finding(finding)
+
     try:
         encoding = text_codec(config.encoding or "utf-8", path)
     except CleanerError as error:
@@ -287,7 +309,7 @@ def stream_bytes(
             lines += data.count(b"\n")
 
     try:
-        for piece in stream_fix(chunks(), config, path=path, fix=fix, on_finding=found.append):
+        for piece in stream_fix(chunks(), config, path=path, fix=fix, on_finding=take):
             if sink is not None:
                 out = encoder.encode(piece)
                 sink.write(out)
@@ -295,7 +317,10 @@ def stream_bytes(
     except CleanerError as error:  # undecodable input, or a bug the stream passed through
         if sink is not None:
             sink.flush()
-        return FileResult(path, "plain", tuple(found), error=error, streamed=True)
+        reported = tuple(sorted(handed.items()))
+        return FileResult(
+            path, "plain", tuple(found), error=error, streamed=True, reported=reported
+        )
     if sink is not None:
         sink.flush()
     else:
@@ -311,6 +336,7 @@ def stream_bytes(
         bytes_before=read,
         bytes_after=written,
         streamed=True,
+        reported=tuple(sorted(handed.items())),
     )
 
 

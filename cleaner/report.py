@@ -105,6 +105,7 @@ class Reporter:
         self._changed = 0
         self._errors = 0
         self._plain_diff = False  # a summary after it would break `patch`
+        self._streaming: str | None = None  # the file whose findings `finding` is printing
         self._found: Counter[str] = Counter()
         self._fixable: Counter[str] = Counter()
         self._applied: Counter[str] = Counter()
@@ -125,14 +126,30 @@ class Reporter:
             self._rich_findings(result.path, chosen, source or result.original)
             return
         for finding in chosen:
-            if self.format == "jsonl":
-                self.out.write(json.dumps(finding_record(result.path, finding)) + "\n")
-            elif self.format in ("json", "sarif"):
-                self._records.append((result.path, finding))
-            elif self.format == "github":
-                self.out.write(github_line(result.path, finding) + "\n")
-            else:
-                self.out.write(text_line(result.path, finding) + "\n")
+            self._write(result.path, finding)
+
+    def finding(self, path: str, finding: Finding) -> None:
+        """Report one finding as it is decided (a stream); `findings` then counts the file."""
+        self._found[finding.rule] += 1
+        self._fixable[finding.rule] += finding.fixable
+        if self.format != "rich":
+            self._write(path, finding)
+            return
+        if self._streaming != path:  # the file's heading, before its first finding
+            self.console.print(Text(path, style="bold underline"), soft_wrap=True)
+            self._streaming = path
+        self.console.print(_rich_head(finding), soft_wrap=True)
+
+    def _write(self, path: str, finding: Finding) -> None:
+        """Write one finding in a machine or text format (json and sarif wait for `close`)."""
+        if self.format == "jsonl":
+            self.out.write(json.dumps(finding_record(path, finding)) + "\n")
+        elif self.format in ("json", "sarif"):
+            self._records.append((path, finding))
+        elif self.format == "github":
+            self.out.write(github_line(path, finding) + "\n")
+        else:
+            self.out.write(text_line(path, finding) + "\n")
 
     def error(self, result: FileResult) -> None:
         """Report a file that could not be processed (always on stderr)."""
@@ -291,18 +308,23 @@ class Reporter:
         self.console.print(Text(path, style="bold underline"), soft_wrap=True)
         lines = LineIndex.of(source) if source is not None else None
         for finding in findings:
-            head = Text("  ")
-            head.append(f"{finding.line}:{finding.column}", style="bold")
-            head.append("  ")
-            head.append(finding.rule, style=_SEVERITY_STYLE.get(str(finding.severity), "cyan"))
-            head.append("  ")
-            head.append(finding.message)
-            self.console.print(head, soft_wrap=True)
+            self.console.print(_rich_head(finding), soft_wrap=True)
             if source is not None and lines is not None:
                 self.console.print(_snippet(source, lines, finding, self.console.width))
 
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _rich_head(finding: Finding) -> Text:
+    """Return a finding's line on the terminal: where, which rule, what."""
+    head = Text("  ")
+    head.append(f"{finding.line}:{finding.column}", style="bold")
+    head.append("  ")
+    head.append(finding.rule, style=_SEVERITY_STYLE.get(str(finding.severity), "cyan"))
+    head.append("  ")
+    head.append(finding.message)
+    return head
 
 
 def _plural(count: int, word: str, many: str | None = None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import random
 import tracemalloc
 from collections.abc import Iterator
@@ -186,6 +187,60 @@ def test_stream_bytes_without_sink_reports_findings() -> None:
     assert [(f.line, f.end_line) for f in result.findings] == [(104, 203)]
     assert result.bytes_before == len(source)
     assert not result.changed
+
+
+def test_a_checked_stream_hands_out_findings_as_they_come() -> None:
+    # With `on_finding` a checked stream keeps no finding: each is handed out once decided,
+    # long before the input ends, and the result only counts them.
+    text = "".join(itertools.islice(_input(600_000, 7), 12))
+    data = text.encode()
+    read = 0
+
+    def pieces() -> Iterator[bytes]:
+        nonlocal read
+        for start in range(0, len(data), 20_000):
+            read = start + 20_000
+            yield data[start : start + 20_000]
+
+    handed: list[tuple[Finding, int]] = []
+    result = pipes.stream_bytes(
+        pieces(),
+        None,
+        ONLY,
+        path="talk.txt",
+        fix=False,
+        on_finding=lambda finding: handed.append((finding, read)),
+    )
+    kept = pipes.stream_bytes(iter([data]), None, ONLY, path="talk.txt", fix=False)
+    assert result.findings == ()
+    assert [finding for finding, _ in handed] == list(kept.findings)
+    assert result.reported == (("duplicate-passage", len(handed)),)
+    assert len(handed) > 1
+    assert handed[0][1] < len(data) // 2  # the first came while most of the input was unread
+
+
+def test_cli_check_reports_streamed_findings_in_every_format() -> None:
+    source = (FIXTURES / "seed.txt").read_bytes()
+    base = ["check", "--select", "duplicate-passage", "--format"]
+    text = CliRunner().invoke(app, [*base, "text", "-"], input=source)
+    assert text.exit_code == 1
+    assert text.stdout.splitlines() == [
+        "<stdin>:104:1: duplicate-passage passage of 1,713 words repeats lines 3-102 (100% similar)"
+    ]
+    whole = CliRunner().invoke(app, [*base, "json", "-"], input=source)
+    assert [record["line"] for record in json.loads(whole.stdout)] == [104]
+    rich = CliRunner().invoke(app, [*base, "rich", "--color", "never", "-"], input=source)
+    assert rich.exit_code == 1
+    assert "<stdin>" in rich.stdout and "104:1" in rich.stdout and "1 finding" in rich.stdout
+
+
+def test_the_summary_counts_streamed_findings(tmp_path: Path) -> None:
+    source = (FIXTURES / "seed.txt").read_bytes()
+    report = tmp_path / "report.json"
+    args = ["check", "--select", "duplicate-passage", "--report", str(report), "-"]
+    assert CliRunner().invoke(app, args, input=source).exit_code == 1
+    (only,) = json.loads(report.read_text())["files"]
+    assert only["findings"] == {"duplicate-passage": 1}
 
 
 def test_a_bug_mid_stream_passes_the_rest_through(monkeypatch: pytest.MonkeyPatch) -> None:
