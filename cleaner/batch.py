@@ -315,18 +315,13 @@ class Summary:
 
     def add(self, result: FileResult) -> None:
         """Count one file's findings, fixes, sizes and error."""
+        found = Counter(f.rule for f in result.findings)
+        found.update(dict(result.reported))  # handed out as they came, by a stream
         self.files.append(
             {
                 "path": result.path,
                 "format": result.format,
-                "findings": dict(
-                    sorted(
-                        (
-                            Counter(f.rule for f in result.findings)
-                            + Counter(dict(result.reported))
-                        ).items()
-                    )
-                ),
+                "findings": dict(sorted(found.items())),
                 "fixed": dict(sorted(Counter(f.rule for f in result.applied).items())),
                 "changed": result.changed,
                 "bytes_before": result.bytes_before,
