@@ -317,12 +317,14 @@ class Summary:
         """Count one file's findings, fixes, sizes and error."""
         found = Counter(f.rule for f in result.findings)
         found.update(dict(result.reported))  # handed out as they came, by a stream
+        fixed = Counter(f.rule for f in result.applied)
+        fixed.update(dict(result.fixed_counts))  # applied as they came, by a stream
         self.files.append(
             {
                 "path": result.path,
                 "format": result.format,
                 "findings": dict(sorted(found.items())),
-                "fixed": dict(sorted(Counter(f.rule for f in result.applied).items())),
+                "fixed": dict(sorted(fixed.items())),
                 "changed": result.changed,
                 "bytes_before": result.bytes_before,
                 "bytes_after": result.bytes_after,

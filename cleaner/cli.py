@@ -12,7 +12,7 @@ import functools
 import itertools
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,6 +27,7 @@ from cleaner.files import read_file
 from cleaner.formats import FORMAT_NAMES
 from cleaner.glossary import load as load_glossary
 from cleaner.largefiles import clean_files, file_note
+from cleaner.model import Finding
 from cleaner.pipes import LARGE_BYTES, check_stream, fix_stream
 from cleaner.report import FORMATS, Reporter
 from cleaner.rules import all_rules
@@ -324,7 +325,14 @@ def fix(
     stdin_result: FileResult | None = None
     if "-" in paths:
         name = stdin_filename or "<stdin>"
-        stdin_result, note = fix_stream(sys.stdin.buffer, sys.stdout.buffer, config, name=name)
+        # Streamed fixes are explained (with --explain) as they are applied and only counted,
+        # so a long stream keeps none of them; its `applied` stays empty for the loop below.
+        on_fixed: Callable[[Finding], None] = (
+            functools.partial(reporter.explain_finding, name) if explain else _count_only
+        )
+        stdin_result, note = fix_stream(
+            sys.stdin.buffer, sys.stdout.buffer, config, name=name, on_finding=on_fixed
+        )
         _note(note)
         stream = itertools.chain([stdin_result], stream)
     for result in stream:
@@ -384,6 +392,10 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0  # reported as an error when read
+
+
+def _count_only(finding: Finding) -> None:
+    """Take a streamed fix and keep nothing: the stream counts it."""
 
 
 def _note(note: str | None) -> None:

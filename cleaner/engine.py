@@ -124,6 +124,9 @@ class FileResult:
     # Findings handed out as they came (a stream's `on_finding`) instead of kept in `findings`:
     # how many of each rule, sorted by rule.
     reported: tuple[tuple[str, int], ...] = ()
+    # Fixes handed out as they were applied (a fixed stream's callback) instead of kept in
+    # `applied`: how many of each rule, sorted by rule.
+    fixed_counts: tuple[tuple[str, int], ...] = ()
 
 
 def process_text(

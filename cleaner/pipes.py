@@ -55,12 +55,23 @@ def clean_bytes(data: bytes, sink: BinaryIO, config: Config, *, name: str, fix: 
 
 
 def fix_stream(
-    source: BinaryIO, sink: BinaryIO, config: Config, *, name: str
+    source: BinaryIO,
+    sink: BinaryIO,
+    config: Config,
+    *,
+    name: str,
+    on_finding: Callable[[Finding], None] | None = None,
 ) -> tuple[FileResult, str | None]:
-    """Fix `source` to `sink`: streamed when plain text allows it, else whole; and a note."""
+    """Fix `source` to `sink`: streamed when plain text allows it, else whole; and a note.
+
+    When it streams and `on_finding` is given, each fix goes there as it is applied, and the
+    result counts them (`fixed_counts`) instead of keeping them in `applied`. Read whole, the
+    result keeps `applied` as ever and `on_finding` is not called.
+    """
     with read_start(source, config, name) as head:
         if head.streamed:
-            result = stream_bytes(_pieces(head, source), sink, config, path=name, fix=True)
+            pieces = _pieces(head, source)
+            result = stream_bytes(pieces, sink, config, path=name, fix=True, on_finding=on_finding)
             return result, stream_note(config, name)
         data = head.read_all(source)
     return clean_bytes(data, sink, config, name=name, fix=True), None
@@ -251,15 +262,17 @@ def stream_bytes(
 ) -> FileResult:
     """Stream the bytes of `pieces` to `sink`: fixed when `fix`, nowhere when `sink` is None.
 
-    Findings come back in the result, or, when checking with `on_finding`, go there as they
-    are decided and are only counted. `dropped`: the sink is thrown away on an error (a temp
-    file), which error messages say instead of "the text before it was written out".
+    Findings (or fixes, when `fix`) come back in the result; with `on_finding` they go there
+    as they are decided (or applied) and the result only counts them, in `reported` (or
+    `fixed_counts`), so that memory stays bounded however many there are. `dropped`: the sink
+    is thrown away on an error (a temp file), which error messages say instead of "the text
+    before it was written out".
     """
     found: list[Finding] = []
     handed: Counter[str] = Counter()
 
     def take(finding: Finding) -> None:
-        if on_finding is None or fix:
+        if on_finding is None:
             found.append(finding)
         else:
             handed[finding.rule] += 1
@@ -317,6 +330,7 @@ def stream_bytes(
     except CleanerError as error:  # undecodable input, or a bug the stream passed through
         if sink is not None:
             sink.flush()
+        # Queued fixes past what was written never reached the sink: all count as findings.
         reported = tuple(sorted(handed.items()))
         return FileResult(
             path, "plain", tuple(found), error=error, streamed=True, reported=reported
@@ -325,18 +339,19 @@ def stream_bytes(
         sink.flush()
     else:
         written = read
+    counts = tuple(sorted(handed.items()))
     applied = tuple(found) if fix else ()
-    remaining = () if fix else tuple(found)
     return FileResult(
         path,
         "plain",
-        remaining,
+        () if fix else tuple(found),
         applied,
-        bool(applied),
+        bool(applied) or (fix and bool(counts)),
         bytes_before=read,
         bytes_after=written,
         streamed=True,
-        reported=tuple(sorted(handed.items())),
+        reported=() if fix else counts,
+        fixed_counts=counts if fix else (),
     )
 
 

@@ -4,8 +4,9 @@ Transcript text never goes through Rich markup: `[laughter]` and `[00:01:23]` ar
 piece of transcript text is wrapped in `rich.text.Text` (tables get `Text` cells), and the
 consoles are built with `markup=False` and `emoji=False` as a second guard.
 
-The reporter is called once per file, in the order the files are given, and buffers only what a
-format needs whole (`json`, `sarif`, and the summary table).
+The reporter is called once per file, in the order the files are given (a stream's findings
+and fixes also one by one, as they come, and only counted for the file), and buffers only what
+a format needs whole (`json`, `sarif`, and the summary table).
 """
 
 from __future__ import annotations
@@ -185,16 +186,20 @@ class Reporter:
     def explain(self, result: FileResult) -> None:
         """List each applied edit with its rule and reason, in the order applied."""
         for finding in result.applied:
-            line = Text()
-            line.append(f"{result.path}:{finding.line}:{finding.column}", style="bold")
-            line.append(": ")
-            line.append(finding.rule, style="cyan")
-            line.append(" ")
-            line.append(finding.reason or finding.message)
-            if self.format == "rich":
-                self.console.print(line, soft_wrap=True)
-            else:
-                self.out.write(line.plain + "\n")
+            self.explain_finding(result.path, finding)
+
+    def explain_finding(self, path: str, finding: Finding) -> None:
+        """Explain one applied edit as it is applied (a stream); `findings` then counts it."""
+        line = Text()
+        line.append(f"{path}:{finding.line}:{finding.column}", style="bold")
+        line.append(": ")
+        line.append(finding.rule, style="cyan")
+        line.append(" ")
+        line.append(finding.reason or finding.message)
+        if self.format == "rich":
+            self.console.print(line, soft_wrap=True)
+        else:
+            self.out.write(line.plain + "\n")
 
     @contextmanager
     def progress(self, total_files: int, total_bytes: int) -> Iterator[Advance]:
@@ -301,6 +306,7 @@ class Reporter:
             self._fixable[finding.rule] += finding.fixable
         for finding in result.applied:
             self._applied[finding.rule] += 1
+        self._applied.update(dict(result.fixed_counts))  # applied as a stream went
 
     def _rich_findings(self, path: str, findings: Sequence[Finding], source: str | None) -> None:
         if not findings:

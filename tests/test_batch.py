@@ -15,7 +15,9 @@ from cleaner import batch, pipes
 from cleaner.cli import app
 from cleaner.config import Config
 from cleaner.discover import discover
+from cleaner.engine import FileResult
 from cleaner.errors import DecodeError, InputError, WriteError
+from cleaner.model import Document, Severity
 
 runner = CliRunner()
 
@@ -28,6 +30,10 @@ RENUMBERED = (
 )
 CLEAN = "1\r\n00:00:01,000 --> 00:00:02,000\r\nAll good here.\r\n"
 NOT_UTF8 = b"caf\xe9 au lait\n"
+# A fix kept in `applied` (the whole-file path), beside fixes a stream only counted.
+DOC_FIX = Document("b.srt", MISNUMBERED, "srt", ()).finding(
+    "srt-numbering", Severity.WARNING, "cue 3 after cue 1", 32, 33
+)
 
 
 def _archive(root: Path, count: int = 40) -> list[Path]:
@@ -137,6 +143,27 @@ def test_report_json_counts_findings_fixes_and_bytes(tmp_path: Path) -> None:
         "bytes_before": len(MISNUMBERED) + len(CLEAN),
         "bytes_after": len(MISNUMBERED) + len(CLEAN),
     }
+
+
+def test_report_counts_fixes_kept_and_fixes_a_stream_only_counted() -> None:
+    summary = batch.Summary("fix")
+    summary.add(
+        FileResult(
+            "<stdin>",
+            "plain",
+            applied=(DOC_FIX,),
+            changed=True,
+            fixed_counts=(("duplicate-passage", 4), ("srt-numbering", 1)),
+        )
+    )
+    summary.add(FileResult("b.srt", "srt", applied=(DOC_FIX,), changed=True))
+    data = summary.as_dict()
+    assert [entry["fixed"] for entry in data["files"]] == [
+        {"duplicate-passage": 4, "srt-numbering": 2},
+        {"srt-numbering": 1},
+    ]
+    assert data["totals"]["fixed"] == {"duplicate-passage": 4, "srt-numbering": 3}
+    assert data["totals"]["changed"] == 2
 
 
 def test_out_mirrors_the_tree_and_leaves_the_input_alone(

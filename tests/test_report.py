@@ -249,3 +249,30 @@ def test_summary_of_a_clean_run_is_one_line() -> None:
     reporter, out = _reporter("rich")
     reporter.findings(FileResult("a.txt", "plain", ()))
     assert _rendered(reporter, out) == "1 file, 0 findings (0 fixable); 2.50 s\n"
+
+
+@pytest.mark.parametrize("output_format", ["rich", "text"])
+def test_explain_finding_prints_the_line_explain_prints(output_format: str) -> None:
+    # A stream explains each fix as it is applied; a file read whole, all at once: same lines.
+    result = _fixed_result()
+    whole, whole_out = _reporter(output_format)
+    whole.explain(result)
+    one, one_out = _reporter(output_format)
+    for finding in result.applied:
+        one.explain_finding(result.path, finding)
+    text = _rendered(one, one_out)
+    assert text == _rendered(whole, whole_out)
+    assert "ep[1].txt:2:39: glossary-term glossary says [Claude Code] :smile:" in text
+
+
+@pytest.mark.parametrize("via", ["findings", "diff"])
+def test_summary_counts_fixes_a_stream_only_counted(via: str) -> None:
+    reporter, out = _reporter("rich")
+    streamed = FileResult(
+        "<stdin>", "plain", changed=True, streamed=True, fixed_counts=(("duplicate-passage", 3),)
+    )
+    getattr(reporter, via)(streamed)
+    reporter.findings(FileResult("b.txt", "plain"))
+    text = _rendered(reporter, out)
+    assert "duplicate-passage      3          0" in text
+    assert "2 files, 3 fixes applied in 1 file, 0 findings remaining; 2.50 s" in text
