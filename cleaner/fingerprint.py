@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -62,9 +64,19 @@ _WIDE_SPACE_RE = re.compile(b"|".join(re.escape(c.encode()) for c in WIDE_SPACES
 # ranges (whitespace, never NUL, around the arrow) from reaching across.
 _UNIT_BREAK = "\n\x00\n"
 
+# A chunk that is one time citation and nothing else: markup to `WORD_TOKEN_RE` (its second
+# alternative, which ends at the one closing bracket), told by a cheaper regex.
+_CITATION_RE = re.compile(r"[\[(][0-9]{1,4}(?::[0-9]{1,2}){1,2}(?:[.,][0-9]{1,9})?[\])]")
 # Punctuation that may stand around a word in a chunk (`(word),` `"word."` `Ann:`).
 _EDGE_MARKS = '.,;:!?"()[]'
 _PRIME = np.uint64(0x100000001B3)  # FNV prime: odd, so the shingle hash mixes every word
+
+
+class WordValues(Protocol):
+    """What a `Tokenizer` turns words into: a value for each spelling, equal keys equal values."""
+
+    def values_of(self, spellings: list[str]) -> Iterable[int]:
+        """Return the value of each of `spellings`."""
 
 
 class Vocabulary(dict[str, int]):
@@ -74,6 +86,10 @@ class Vocabulary(dict[str, int]):
         super().__init__()
         self.cap = cap
 
+    def values_of(self, spellings: list[str]) -> Iterable[int]:
+        """Return the hash of each of `spellings`."""
+        return map(self.__getitem__, spellings)
+
     def __missing__(self, word: str) -> int:
         if len(self) >= self.cap:
             self.clear()  # hashes do not depend on the cache, so clearing changes nothing
@@ -81,6 +97,18 @@ class Vocabulary(dict[str, int]):
         value = int.from_bytes(digest, "little")
         self[word] = value
         return value
+
+
+def normalize_all(words: list[str]) -> list[str]:
+    """Return `normalize` of each word (words hold no whitespace).
+
+    >>> normalize_all(["Hi", "Don’t"])
+    ['hi', "don't"]
+    """
+    joined = " ".join(words)
+    if joined.isascii():  # one `lower` for them all, as `normalize` does for ASCII
+        return joined.lower().split(" ") if words else []
+    return list(map(normalize, words))
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +132,8 @@ def chunk_words(chunk: str) -> list[str]:
     core = chunk.strip(_EDGE_MARKS)
     if core.isalnum():
         return [core]
+    if _CITATION_RE.fullmatch(chunk):
+        return []  # `[00:01:02]`, which starts many lines of a transcript: markup, no word
     return [word for word in WORD_TOKEN_RE.findall(chunk) if word]  # '' is markup
 
 
@@ -111,7 +141,7 @@ class Tokenizer:
     """Word values of the whitespace-free chunks of texts, learned once per distinct chunk.
 
     A word's value is `vocabulary[word]`: a stable hash with `Vocabulary` (the default), or
-    whatever a mapping that fills itself on a miss gives (`cleaner.rules._words` uses key ids).
+    what other `WordValues` give (`cleaner.rules._words` uses key ids).
 
     Texts are cut into chunks and the chunks numbered by `cleaner.chunkset.ChunkSet`, in numpy
     from the UTF-8 bytes: no Python object per chunk, only per distinct chunk (a transcript has
@@ -119,8 +149,8 @@ class Tokenizer:
     cleared past `cap` distinct chunks between two calls.
     """
 
-    def __init__(self, vocabulary: dict[str, int] | None = None, cap: int = 1_000_000) -> None:
-        self.vocabulary: dict[str, int] = vocabulary if vocabulary is not None else Vocabulary()
+    def __init__(self, vocabulary: WordValues | None = None, cap: int = 1_000_000) -> None:
+        self.vocabulary: WordValues = vocabulary if vocabulary is not None else Vocabulary()
         self.cap = cap
         self._reset()
 
@@ -142,12 +172,26 @@ class Tokenizer:
             return
         if self._separator < 0 and "\x00" in chunks:
             self._separator = len(self._count) + chunks.index("\x00")
-        words = [chunk_words(chunk) for chunk in chunks]  # none for the NUL
-        counts = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        # Most chunks are letters and digits alone: one word as they stand, told by one C loop.
+        # Only the others are split (the NUL has no word), and the words get their values in
+        # one call (10 MB with 130,000 distinct chunks: 0.19 -> 0.08 s here).
+        alone = list(map(str.isalnum, chunks))
+        if all(alone):
+            spellings = chunks
+            counts = np.ones(len(chunks), dtype=np.int64)
+        else:
+            odd = list(itertools.compress(range(len(chunks)), map(operator.not_, alone)))
+            split = [chunk_words(chunks[at]) for at in odd]
+            counts = np.ones(len(chunks), dtype=np.int64)
+            counts[odd] = list(map(len, split))
+            spellings, start = [], 0
+            for at, words in zip(odd, split, strict=True):
+                spellings += chunks[start:at]
+                spellings += words
+                start = at + 1
+            spellings += chunks[start:]
         values = np.fromiter(
-            map(self.vocabulary.__getitem__, itertools.chain.from_iterable(words)),
-            dtype=np.uint64,
-            count=int(counts.sum()),
+            self.vocabulary.values_of(spellings), dtype=np.uint64, count=len(spellings)
         )
         firsts = np.cumsum(counts) - counts + len(self._flat)
         self._first = np.concatenate((self._first, firsts))

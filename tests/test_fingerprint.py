@@ -15,9 +15,11 @@ from cleaner.fingerprint import (
     Tokenizer,
     chunk_words,
     fingerprints,
+    normalize_all,
     shingles,
     winnow,
 )
+from cleaner.text import normalize
 
 _WORD_CHARACTER_RE = regex.compile(r"[\p{L}\p{N}\p{M}]")
 
@@ -37,6 +39,21 @@ def test_every_alphanumeric_code_point_is_a_word_character() -> None:
 @given(st.text(alphabet="ab19:.,;!?\"()[]<>'’-/é\u0301\u00bd_", max_size=14))
 def test_chunk_words_equal_the_token_regex(chunk: str) -> None:
     assert chunk_words(chunk) == _regex_words(chunk)
+
+
+_TIME_SHAPES = r"[\[(<]?[0-9٣]{0,5}(:[0-9]{0,3}){0,3}([.,:][0-9]{0,10})?[\])>]?[.,a]?"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.from_regex(_TIME_SHAPES, fullmatch=True))
+def test_chunk_words_equal_the_token_regex_on_time_shapes(chunk: str) -> None:
+    # The citation shortcut must agree with the regex on everything that looks like a time.
+    assert chunk_words(chunk) == _regex_words(chunk)
+
+
+@given(st.lists(st.text(alphabet="aBé́’'Ａß1", min_size=1, max_size=6)))
+def test_normalize_all_is_normalize_of_each(words: list[str]) -> None:
+    assert normalize_all(words) == [normalize(word) for word in words]
 
 
 def test_chunk_words_on_the_usual_shapes() -> None:

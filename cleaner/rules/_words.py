@@ -19,9 +19,9 @@ import numpy
 import regex
 from numpy.typing import NDArray
 
-from cleaner.fingerprint import Tokenizer
+from cleaner.fingerprint import Tokenizer, normalize_all
 from cleaner.model import Document, Segment
-from cleaner.text import TOKEN_RE, normalize
+from cleaner.text import TOKEN_RE
 
 # TOKEN_RE without its groups, so that `findall` returns whole tokens, markup and words alike.
 _TOKEN_ALL_RE = regex.compile(
@@ -89,17 +89,18 @@ def tokenize(segments: Sequence[Segment]) -> SegmentWords:
     return SegmentWords(all_keys, bounds, tuple(key_ids.ids))
 
 
-class _KeyIds(dict[str, int]):
-    """Key id of each spelling, filled on a miss: equal keys (`normalize`), equal ids."""
+class _KeyIds:
+    """Key id of each spelling: equal keys (`normalize`), equal ids, numbered as first met."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.ids: dict[str, int] = {}  # key -> id, in id order
 
-    def __missing__(self, spelling: str) -> int:
-        ident = self.ids.setdefault(normalize(spelling), len(self.ids))
-        self[spelling] = ident
-        return ident
+    def values_of(self, spellings: list[str]) -> list[int]:
+        """Return the key id of each spelling, numbering new keys in the order met."""
+        # One dict operation per word: with a large vocabulary the dicts outgrow the caches,
+        # and each operation is a cache miss, so a spelling -> id cache would cost more.
+        ids = self.ids
+        return [ids.setdefault(key, len(ids)) for key in normalize_all(spellings)]
 
 
 def _batches(segments: Sequence[Segment]) -> list[tuple[int, int]]:
