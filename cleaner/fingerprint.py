@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Protocol
+from typing import Protocol, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -302,9 +302,16 @@ def winnow(values: U64) -> I64:
     return np.flatnonzero(kept).astype(np.int64)
 
 
-def fingerprints(hashes: U64, *, block: int = 1 << 16) -> tuple[U64, I64]:
+def fingerprints(
+    hashes: npt.NDArray[np.uint64] | npt.NDArray[np.int32],
+    *,
+    hash_of: U64 | None = None,
+    block: int = 1 << 16,
+) -> tuple[U64, I64]:
     """Return the winnowed shingle values of `hashes` and their positions (`winnow(shingles)`).
 
+    With `hash_of`, `hashes` are word ids and `hash_of[id]` their hashes, looked up a block at
+    a time (a document's ids take half the memory of its hashes, and no array of them all).
     Computed a block of positions at a time, with the WINDOW - 1 positions around it that its
     windows reach: the same result, but each of the sixteen passes over the values stays in
     the cache instead of streaming a whole document's array through memory (3x faster at
@@ -312,7 +319,7 @@ def fingerprints(hashes: U64, *, block: int = 1 << 16) -> tuple[U64, I64]:
     """
     count = len(hashes) - NGRAM + 1
     if count <= block:
-        values = shingles(hashes)
+        values = shingles(_hashed(hashes, hash_of))
         positions = winnow(values)
         return values[positions], positions
     found_values: list[U64] = []
@@ -321,12 +328,20 @@ def fingerprints(hashes: U64, *, block: int = 1 << 16) -> tuple[U64, I64]:
         stop = min(start + block, count)
         low = max(start - (WINDOW - 1), 0)  # the windows holding `start` begin this far back
         high = min(stop + WINDOW - 1, count)  # and those holding `stop - 1` end this far on
-        values = shingles(hashes[low : high + NGRAM - 1])
+        values = shingles(_hashed(hashes[low : high + NGRAM - 1], hash_of))
         positions = winnow(values)
         positions = positions[(positions >= start - low) & (positions < stop - low)]
         found_values.append(values[positions])
         found_positions.append(positions + low)
     return np.concatenate(found_values), np.concatenate(found_positions)
+
+
+def _hashed(words: npt.NDArray[np.uint64] | npt.NDArray[np.int32], hash_of: U64 | None) -> U64:
+    if hash_of is not None:
+        return hash_of[words]
+    if words.dtype != np.uint64:
+        raise TypeError("word ids need `hash_of`, the hash of each id")
+    return cast(U64, words)
 
 
 @dataclass(frozen=True, slots=True)

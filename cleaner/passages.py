@@ -26,6 +26,9 @@ from rapidfuzz.distance import Levenshtein
 
 from cleaner.fingerprint import NGRAM, U64, Seeds, fingerprints, seeds
 
+# Word values: hashes, or word ids (equal ids, equal words) with `hash_of` giving their hashes.
+Words = npt.NDArray[np.uint64] | npt.NDArray[np.int32]
+
 # Words without a shared fingerprint that a near copy may still bridge: at 5% noise, edits
 # ten words apart leave runs too short for an 8-gram fingerprint over 50 words and more.
 GAP = 64
@@ -61,9 +64,9 @@ class _Chain:
     diagonal: int
 
 
-def find_seeds(hashes: U64, *, later_from: int = 0) -> Seeds:
-    """Fingerprint `hashes` and pair equal fingerprints."""
-    values, positions = fingerprints(hashes)
+def find_seeds(hashes: Words, *, hash_of: U64 | None = None, later_from: int = 0) -> Seeds:
+    """Fingerprint `hashes` (ids whose hashes `hash_of` gives, if given); pair equal ones."""
+    values, positions = fingerprints(hashes, hash_of=hash_of)
     return seeds(values, positions, later_from=later_from)
 
 
@@ -113,7 +116,7 @@ def chain_seeds(found: Seeds) -> list[_Chain]:
     return chains
 
 
-def verify(hashes: U64, chain: _Chain, *, min_words: int, min_similarity: float) -> Copy | None:
+def verify(hashes: Words, chain: _Chain, *, min_words: int, min_similarity: float) -> Copy | None:
     """Align a chain's two sides and return the copy it proves, if long and similar enough."""
     first_start, first_end = chain.first_start, chain.first_end + NGRAM
     later_start, later_end = chain.later_start, chain.later_end + NGRAM
@@ -180,7 +183,7 @@ _Found = tuple[tuple[int, int], tuple[int, int], float]
 
 
 def _extend_equal(
-    hashes: U64, first: tuple[int, int], later: tuple[int, int]
+    hashes: Words, first: tuple[int, int], later: tuple[int, int]
 ) -> tuple[tuple[int, int], tuple[int, int]]:
     """Grow both sides over identical words a window boundary may have cut off."""
     (f0, f1), (l0, l1) = first, later
@@ -191,7 +194,7 @@ def _extend_equal(
     return (f0, f1), (l0, l1)
 
 
-def _exact(hashes: U64, a0: int, a1: int, b0: int, b1: int, low: int, high: int) -> _Found | None:
+def _exact(hashes: Words, a0: int, a1: int, b0: int, b1: int, low: int, high: int) -> _Found | None:
     """Extend an identical pair of ranges word by word; None when they differ."""
     if a1 - a0 != b1 - b0 or not np.array_equal(hashes[a0:a1], hashes[b0:b1]):
         return None
@@ -202,7 +205,7 @@ def _exact(hashes: U64, a0: int, a1: int, b0: int, b1: int, low: int, high: int)
     return (a0, a1), (b0, b1), 1.0
 
 
-def _aligned(hashes: U64, a0: int, a1: int, b0: int, b1: int) -> _Found | None:
+def _aligned(hashes: Words, a0: int, a1: int, b0: int, b1: int) -> _Found | None:
     """Keep the best-scoring stretch of the word alignment (+1 a match, -1 an edit)."""
     # Plain tuples: reading attributes of rapidfuzz's Opcode objects costs more than aligning.
     ops = Levenshtein.opcodes(hashes[a0:a1].tolist(), hashes[b0:b1].tolist())
@@ -230,10 +233,19 @@ def _aligned(hashes: U64, a0: int, a1: int, b0: int, b1: int) -> _Found | None:
 
 
 def find_copies(
-    hashes: U64, *, min_words: int, min_similarity: float, later_from: int = 0
+    hashes: Words,
+    *,
+    min_words: int,
+    min_similarity: float,
+    later_from: int = 0,
+    hash_of: U64 | None = None,
 ) -> list[Copy]:
-    """Return every verified copy whose later side starts at or after `later_from`."""
-    found = find_seeds(hashes, later_from=later_from)
+    """Return every verified copy whose later side starts at or after `later_from`.
+
+    `hashes` are word hashes, or word ids whose hashes `hash_of` gives: fingerprints need
+    hashes, the rest only compares words, and ids keep no hash per word of a large document.
+    """
+    found = find_seeds(hashes, hash_of=hash_of, later_from=later_from)
     copies = []
     for chain in chain_seeds(found):
         copy = verify(hashes, chain, min_words=min_words, min_similarity=min_similarity)
@@ -242,7 +254,7 @@ def find_copies(
     return _merge(hashes, copies)
 
 
-def _merge(hashes: U64, copies: list[Copy]) -> list[Copy]:
+def _merge(hashes: Words, copies: list[Copy]) -> list[Copy]:
     """Join copies that are two overlapping pieces of one copy into that copy.
 
     A long near copy whose diagonal drifts by more than DRIFT is seeded as two chains, and
@@ -263,7 +275,7 @@ def _merge(hashes: U64, copies: list[Copy]) -> list[Copy]:
     return out
 
 
-def _joined(hashes: U64, a: Copy, b: Copy) -> Copy | None:
+def _joined(hashes: Words, a: Copy, b: Copy) -> Copy | None:
     """Return one copy spanning `a` and `b` if they overlap on both sides along one diagonal."""
 
     def overlap(x: tuple[int, int], y: tuple[int, int]) -> int:

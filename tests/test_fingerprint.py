@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import numpy as np
+import pytest
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -106,3 +107,21 @@ def test_fingerprints_by_blocks_equal_the_whole_array(values: list[int], block: 
     found_values, found_positions = fingerprints(hashes, block=block)
     assert found_positions.tolist() == kept.tolist()
     assert found_values.tolist() == whole[kept].tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=5), max_size=300),
+    st.integers(min_value=1, max_value=40),
+)
+def test_fingerprints_of_ids_equal_those_of_their_hashes(ids: list[int], block: int) -> None:
+    table = np.array([0x9E3779B97F4A7C15 * (n + 1) % 2**64 for n in range(6)], dtype=np.uint64)
+    words = np.array(ids, dtype=np.int32)
+    by_ids = fingerprints(words, hash_of=table, block=block)
+    by_hashes = fingerprints(table[words], block=block)
+    assert [a.tolist() for a in by_ids] == [a.tolist() for a in by_hashes]
+
+
+def test_fingerprints_refuse_ids_without_their_hashes() -> None:
+    with pytest.raises(TypeError, match="hash_of"):
+        fingerprints(np.arange(20, dtype=np.int32))

@@ -141,6 +141,19 @@ def test_detector_never_raises_on_repetitive_input(values: list[int]) -> None:
 
 
 @settings(max_examples=30, deadline=None)
+@given(st.integers(min_value=0, max_value=10**6), st.floats(min_value=0.0, max_value=0.1))
+def test_copies_of_word_ids_equal_copies_of_their_hashes(seed: int, rate: float) -> None:
+    # The duplicate rule passes key ids and their hashes; streams pass hashes alone.
+    source = _words(300, seed)
+    words = [*_words(50, seed + 1), *source, *_words(80, seed + 2), *_noisy(source, rate, seed)]
+    vocabulary = sorted(set(words))
+    ids = np.array([vocabulary.index(word) for word in words], dtype=np.int32)
+    by_ids = find_copies(ids, hash_of=_hashes(vocabulary), min_words=40, min_similarity=0.8)
+    assert by_ids == find_copies(_hashes(words), min_words=40, min_similarity=0.8)
+    assert by_ids
+
+
+@settings(max_examples=30, deadline=None)
 @given(
     st.integers(min_value=0, max_value=10**6),
     st.integers(min_value=40, max_value=400),

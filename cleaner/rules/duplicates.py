@@ -111,7 +111,8 @@ def check(doc: Document, config: Config) -> Iterator[Finding]:
         map(_HASHES.__getitem__, found.vocabulary), dtype=np.uint64, count=len(found.vocabulary)
     )
     copies = find_copies(
-        key_hashes[found.keys],
+        found.keys,
+        hash_of=key_hashes,
         min_words=config.min_words,
         min_similarity=config.min_similarity,
     )
