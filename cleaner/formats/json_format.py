@@ -29,6 +29,7 @@ NAME = "json"
 EXTENSIONS = (".json",)
 
 _TEXT_KEYS = ("text", "body")
+_SEGMENT_KEYS = frozenset({"segments"})  # the root member that holds the segments
 _SPEAKER_KEYS = ("speaker",)
 # (key, unit in ms): the first key present wins; seconds unless the name says milliseconds.
 _START_KEYS = (("start", 1000), ("startTime", 1000), ("start_ms", 1), ("startMs", 1))
@@ -42,8 +43,9 @@ _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 def parse(text: str) -> Parsed:
     """Read a JSON transcript; what is not one becomes a Problem and no segments."""
     try:
-        # Only the root, the segment array, the segments and their fields are read.
-        root = scan(text, keep_depth=3)
+        # Only the root, the segment array, the segments and their fields are read: the rest
+        # (per-word timings, WhisperX's `word_segments`) is only checked.
+        root = scan(text, keep_depth=3, only=_SEGMENT_KEYS)
     except JsonError as error:
         line, column = _position(text, error.offset)
         message = f"invalid JSON at line {line}, column {column}: {error}"

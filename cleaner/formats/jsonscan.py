@@ -1,11 +1,16 @@
 """A small JSON scanner that keeps the source span of every value (Python's json gives none).
 
 It accepts what `json.loads` accepts (including `NaN` and `Infinity`), builds the tree with an
-explicit stack so nesting depth never hits the recursion limit, and runs in linear time.
+explicit stack so nesting depth never hits the recursion limit, and runs in linear time. The
+containers whose children are not kept (below `keep_depth`, or root members not asked for)
+are checked and measured by `json`'s C scanner, ten times faster than this one: the per-word
+timing arrays of a WhisperX file are most of its bytes. Where that scanner refuses a container
+(invalid, or nested past its recursion limit), this one reads it and says where it fails.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -24,6 +29,9 @@ _LITERALS: tuple[tuple[str, bool | float | None], ...] = (
     ("Infinity", float("inf")),
     ("-Infinity", float("-inf")),
 )
+
+
+_DECODER = json.JSONDecoder()
 
 
 class JsonError(Exception):
@@ -181,21 +189,55 @@ def _scan_key(text: str, pos: int) -> tuple[JStr, int]:
     return key, _skip(text, pos + 1)
 
 
-def scan(text: str, keep_depth: int | None = None) -> JNode:
+def _container_end(text: str, pos: int) -> int | None:
+    """Return where the array or object at `pos` ends if `json` reads it, else None."""
+    try:
+        end: int = _DECODER.raw_decode(text, pos)[1]
+    except (ValueError, RecursionError):
+        return None  # not JSON (or too deep for the C scanner): read it here, to say why
+    return end
+
+
+def _childless(
+    stack: list[JArray | JObject],
+    keys: list[JStr | None],
+    keeps: list[bool],
+    keep: int,
+    only: frozenset[str] | None,
+) -> bool:
+    """True when a container opening now keeps no children (see `scan`)."""
+    if len(stack) + 1 > keep or (keeps and not keeps[-1]):  # deeper than `keep`, or inside one
+        return True
+    name = keys[0] if len(stack) == 1 else None  # it is the value of a root member
+    return only is not None and name is not None and name.value not in only
+
+
+def scan(text: str, keep_depth: int | None = None, *, only: frozenset[str] | None = None) -> JNode:
     """Parse `text` as one JSON document; raise JsonError where it stops being JSON.
 
     Containers nested deeper than `keep_depth` are checked but keep no children, so the word
-    lists and token ids of a large transcript cost no memory.
+    lists and token ids of a large transcript cost no memory; so are the containers of a root
+    object's members not named in `only`, if given.
     """
     keep = keep_depth if keep_depth is not None else len(text) + 1
     n = len(text)
     stack: list[JArray | JObject] = []
     keys: list[JStr | None] = []  # the pending member name of each open object
+    keeps: list[bool] = []  # whether each open container keeps its children
     pos = _skip(text, 0)
+    fast = True  # until the C scanner refuses a container: then the input is not plain JSON
     while True:
         char = text[pos] if pos < n else ""
         value: JNode
-        if char == "{":
+        end = None
+        childless = char in ("{", "[") and _childless(stack, keys, keeps, keep, only)
+        if fast and childless:
+            end = _container_end(text, pos)
+            fast = end is not None
+        if end is not None:
+            value = JObject(pos, end) if char == "{" else JArray(pos, end)
+            pos = end
+        elif char == "{":
             obj = JObject(pos)
             pos = _skip(text, pos + 1)
             if pos < n and text[pos] == "}":
@@ -206,6 +248,7 @@ def scan(text: str, keep_depth: int | None = None) -> JNode:
                 key, pos = _scan_key(text, pos)
                 stack.append(obj)
                 keys.append(key)
+                keeps.append(not childless)
                 continue
         elif char == "[":
             arr = JArray(pos)
@@ -217,6 +260,7 @@ def scan(text: str, keep_depth: int | None = None) -> JNode:
             else:
                 stack.append(arr)
                 keys.append(None)
+                keeps.append(not childless)
                 continue
         elif char == '"':
             value = scan_string(text, pos)
@@ -234,7 +278,7 @@ def scan(text: str, keep_depth: int | None = None) -> JNode:
                     raise JsonError(pos, "end of input after the JSON value", describe(text, pos))
                 return value
             parent = stack[-1]
-            kept = len(stack) <= keep
+            kept = keeps[-1]
             if isinstance(parent, JObject):
                 name = keys[-1]
                 assert name is not None
@@ -258,3 +302,4 @@ def scan(text: str, keep_depth: int | None = None) -> JNode:
             value = parent
             stack.pop()
             keys.pop()
+            keeps.pop()

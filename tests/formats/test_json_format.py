@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.formats import json_format
+from cleaner.formats import json_format, jsonscan
 from cleaner.formats.jsonscan import JArray, JNode, JObject, JsonError, scan
 from cleaner.model import Edit, Parsed, Role, Segment
 
@@ -376,3 +376,70 @@ def test_scanner_agrees_with_json_loads(value: Any, dumps: dict[str, Any]) -> No
     node = scan(source)
     assert (node.start, node.end) == (0, len(source))
     assert value_of(node) == json.loads(source)
+
+
+def _tree(node: JNode) -> Any:
+    """Every span and value of a scanned tree, childless containers included."""
+    if isinstance(node, JObject):
+        members = [(_tree(key), _tree(value)) for key, value in node.members]
+        return ("object", node.start, node.end, members)
+    if isinstance(node, JArray):
+        return ("array", node.start, node.end, [_tree(item) for item in node.items])
+    value = node.value
+    return (type(node).__name__, node.start, node.end, "nan" if value != value else value)
+
+
+def _python_only(
+    monkeypatch: pytest.MonkeyPatch, source: str, keep: int | None, only: frozenset[str] | None
+) -> Any:
+    """Scan with the C scanner's shortcut turned off: every container read by this module."""
+    with monkeypatch.context() as patch:
+        patch.setattr(jsonscan, "_container_end", lambda text, pos: None)
+        try:
+            return _tree(scan(source, keep, only=only))
+        except JsonError as error:
+            return ("error", error.offset, error.expected, error.found)
+
+
+def _scanned(source: str, keep: int | None, only: frozenset[str] | None) -> Any:
+    try:
+        return _tree(scan(source, keep, only=only))
+    except JsonError as error:
+        return ("error", error.offset, error.expected, error.found)
+
+
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    VALUES,
+    DUMPS,
+    st.none() | st.integers(min_value=0, max_value=3),
+    st.none() | st.frozensets(TEXTS, max_size=2),
+    st.integers(min_value=0, max_value=200),
+    st.sampled_from(["", "x", "]", "}", ",", '"', "\x01", "[", "{", "1e", "-"]),
+)
+def test_containers_skipped_by_the_c_scanner_read_as_this_one_reads_them(
+    monkeypatch: pytest.MonkeyPatch,
+    value: Any,
+    dumps: dict[str, Any],
+    keep: int | None,
+    only: frozenset[str] | None,
+    cut: int,
+    garbage: str,
+) -> None:
+    # Valid documents, and the same with something broken in at a random place: the spans,
+    # values and errors are the same whether the C scanner measures childless containers or not.
+    source = json.dumps({"segments": value, "other": [value, {"k": value}]}, **dumps)
+    for text in (source, source[:cut] + garbage + source[cut:], source[:cut]):
+        assert _scanned(text, keep, only) == _python_only(monkeypatch, text, keep, only)
+
+
+def test_root_members_not_asked_for_keep_no_children() -> None:
+    source = '{"segments": [{"text": "a"}], "word_segments": [{"word": "a", "start": 1}]}'
+    node = scan(source, 3, only=frozenset({"segments"}))
+    assert isinstance(node, JObject)
+    words, segments = node.get("word_segments"), node.get("segments")
+    assert isinstance(words, JArray) and isinstance(segments, JArray)
+    assert words.items == [] and source[words.start : words.end] == '[{"word": "a", "start": 1}]'
+    assert len(segments.items) == 1
