@@ -105,11 +105,12 @@ def resync(original: Document, fixed: Document, config: Config) -> Finding | Non
         array = _scan(fixed.text[block.block_start : block.block_end]).get("words")
         assert isinstance(array, JArray)  # paired by its value: the same array
         edits += _removal_edits(array, plan.removed, block.block_start)
+        base = block.block_start
         for r in plan.respells:
-            edits.append(_respell_edit(array.items[r.entry], r, block.block_start))
+            edits.append(_respell_edit(array.items[r.entry], r, base))
             if r.through != r.entry:
                 last = array.items[r.through]
-                edits += _end_edit(array.items[r.entry], last, block.block_start, fixed.text)
+                edits += _end_edit((array.items[r.entry], base), (last, base), fixed.text)
         removed, changed = removed + len(plan.removed), changed + len(plan.respells)
         gone.update(k for entry in plan.removed if (k := listed[old][entry]) is not None)
         respelled += [
@@ -118,12 +119,13 @@ def resync(original: Document, fixed: Document, config: Config) -> Finding | Non
             if (k := listed[old][r.entry]) is not None
         ]
     if gone or respelled:
-        listing, base = _word_segments(fixed)
-        edits += _removal_edits(listing, gone, base)
+        listing, shift, outline = _word_segments(fixed)
+        edits += _removal_edits(listing, gone, shift)
         for k, r, through in respelled:
-            edits.append(_respell_edit(listing.items[k], r, base))
+            entry = _entry(listing, k, outline, shift)
+            edits.append(_respell_edit(entry[0], r, entry[1]))
             if r.through != r.entry and through is not None:
-                edits += _end_edit(listing.items[k], listing.items[through], base, fixed.text)
+                edits += _end_edit(entry, _entry(listing, through, outline, shift), fixed.text)
     if not edits:
         return None
     edits.sort(key=lambda edit: edit.start)
@@ -140,11 +142,12 @@ def resync(original: Document, fixed: Document, config: Config) -> Finding | Non
     )
 
 
-_Values = tuple[list[dict[str, Any]], list[Any] | None]  # segments, word_segments
+# The decoded segment objects, and the (word, start, end) of each `word_segments` entry.
+_Values = tuple[list[dict[str, Any]], list["_Identity | None"] | None]
 
 
 def _segment_values(doc: Document) -> _Values | None:
-    """Return the decoded segment objects and `word_segments` of a Whisper-style transcript."""
+    """Return the decoded segment objects and `word_segments` identities of a transcript."""
     try:
         root = json.loads(doc.text)
     except ValueError:
@@ -154,8 +157,12 @@ def _segment_values(doc: Document) -> _Values | None:
         return None
     if not all(isinstance(segment, dict) for segment in segments):
         return None
-    listing = root.get("word_segments")
-    return segments, listing if isinstance(listing, list) else None
+    listing = root.pop("word_segments", None)
+    if not isinstance(listing, list):
+        return segments, None
+    # Only their identities are compared: the entries themselves (as many as the words in all
+    # the segments) go now, not when both documents' values are let go.
+    return segments, [_identity(item) for item in listing]
 
 
 def _scan(source: str) -> JObject:
@@ -165,19 +172,27 @@ def _scan(source: str) -> JObject:
     return node
 
 
-def _word_segments(fixed: Document) -> tuple[JArray, int]:
-    """Return the `word_segments` node and the offset its spans are relative to.
+def _word_segments(fixed: Document) -> tuple[JArray, int, str]:
+    """Return the `word_segments` node, the offset its spans are relative to, and its source.
 
     The segments array is left out of the scan (it is most of the file and was read already):
-    nodes after it are shifted back by its length, which is the offset returned.
+    nodes after it are shifted back by its length, which is the offset returned. Its entries
+    are spans alone (millions of them in a long WhisperX file); `_entry` reads the few edited.
     """
     text, segments = fixed.text, fixed.segments
     opening = text.rfind("[", 0, segments[0].block_start) if segments else -1
     closing = text.find("]", segments[-1].block_end) if segments else -1
     outline = text[: opening + 1] + text[closing:] if segments else text
-    listing = _scan(outline).get("word_segments")
+    root = scan(outline, keep_depth=2)
+    listing = root.get("word_segments") if isinstance(root, JObject) else None
     assert isinstance(listing, JArray)  # the decoder found it
-    return listing, closing - opening - 1 if segments and listing.start > opening else 0
+    return listing, closing - opening - 1 if segments and listing.start > opening else 0, outline
+
+
+def _entry(listing: JArray, k: int, outline: str, shift: int) -> tuple[JNode, int]:
+    """Return entry `k` of `word_segments` read whole, and the offset its spans are from."""
+    item = listing.items[k]
+    return _scan(outline[item.start : item.end]), shift + item.start
 
 
 def _words_of(segment: dict[str, Any]) -> list[Any] | None:
@@ -235,17 +250,17 @@ def _identity(entry: Any) -> _Identity | None:
 
 
 def _word_segment_index(
-    segments: list[dict[str, Any]], listing: list[Any] | None
+    segments: list[dict[str, Any]], theirs: list[_Identity | None] | None
 ) -> list[list[int | None]]:
     """Return, for each entry of each original words array, its `word_segments` entry or None.
 
-    WhisperX writes `word_segments` as every segment's words in order: then position decides.
-    Otherwise an entry is matched only by a timed (word, start, end) found once on each side.
+    `theirs` are the identities of the `word_segments` entries. WhisperX writes them as every
+    segment's words in order: then position decides. Otherwise an entry is matched only by a
+    timed (word, start, end) found once on each side.
     """
     ours = [list(map(_identity, _words_of(segment) or [])) for segment in segments]
-    if listing is None:
+    if theirs is None:
         return [[None] * len(entries) for entries in ours]
-    theirs = [_identity(item) for item in listing]
     flat = [identity for entries in ours for identity in entries]
     if flat == theirs and None not in flat:
         numbers = iter(range(len(theirs)))
@@ -283,11 +298,15 @@ def _respell_edit(entry: JNode, change: Respell, base: int) -> Edit:
     return Edit(base + at[change.start], base + at[change.end], json_format.escape(change.text))
 
 
-def _end_edit(entry: JNode, last: JNode, base: int, source: str) -> list[Edit]:
-    """Give an entry the end time of `last`, which was merged into it, as `last` writes it."""
-    end = entry.get("end") if isinstance(entry, JObject) else None
-    last_end = last.get("end") if isinstance(last, JObject) else None
+def _end_edit(entry: tuple[JNode, int], last: tuple[JNode, int], source: str) -> list[Edit]:
+    """Give an entry the end time of `last`, which was merged into it, as `last` writes it.
+
+    Each node comes with the offset its spans are relative to.
+    """
+    (node, base), (last_node, last_base) = entry, last
+    end = node.get("end") if isinstance(node, JObject) else None
+    last_end = last_node.get("end") if isinstance(last_node, JObject) else None
     if not isinstance(end, JScalar) or not isinstance(last_end, JScalar):
         return []  # WhisperX leaves some words untimed: such an entry keeps what it has
-    written = source[base + last_end.start : base + last_end.end]
+    written = source[last_base + last_end.start : last_base + last_end.end]
     return [Edit(base + end.start, base + end.end, written)]
