@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleaner.model import Document, LineIndex, Role, Segment, Severity, TimeMark, slot_init
+from cleaner.model import (
+    Document,
+    LineIndex,
+    Role,
+    Segment,
+    Severity,
+    TimeMark,
+    _ascii_line_starts,
+    slot_init,
+)
 
 
 @pytest.mark.parametrize(
@@ -48,6 +57,12 @@ def test_line_starts_follow_every_break_and_no_other(text: str) -> None:
         if char == "\n" or (char == "\r" and text[k + 1 : k + 2] != "\n")
     ]
     assert list(LineIndex.of(text).starts) == expected
+
+
+@given(st.text(alphabet="ab \n", max_size=60), st.integers(min_value=1, max_value=8))
+def test_ascii_line_starts_are_the_same_in_pieces(text: str, piece: int) -> None:
+    expected = [0] + [k + 1 for k, char in enumerate(text) if char == "\n"]
+    assert list(_ascii_line_starts(text, piece=piece)) == expected
 
 
 def test_slot_init_makes_the_same_frozen_instances() -> None:
