@@ -352,6 +352,37 @@ class Seeds:
     later: I64
 
 
+def value_order(values: U64, positions: I64) -> tuple[I64, U64]:
+    """Return the order that sorts by value, then position (`lexsort((positions, values))`),
+    and the values in that order.
+    """
+    count = len(values)
+    if count < 2 or not bool(np.all(positions[1:] > positions[:-1])):
+        order = np.lexsort((positions, values)).astype(np.int64)
+        return order, values[order]
+    # Positions rise with the index, as `fingerprints` gives them, so index order is position
+    # order: one plain sort of keys holding the value's top bits and the index in the low bits
+    # (all distinct, so no stable sort is needed) takes 2.5x less time than `lexsort`.
+    bits = np.uint64(count.bit_length())
+    keys = (values >> bits) << bits
+    keys |= np.arange(count, dtype=np.uint64)
+    keys.sort()
+    order = (keys & np.uint64((1 << count.bit_length()) - 1)).astype(np.int64)
+    # Values whose top bits tie are left in index order: where a tie holds different values
+    # (a few pairs among millions of random hashes), sort its run by value, then index.
+    tied = (keys[1:] >> bits) == (keys[:-1] >> bits)
+    ordered = values[order]
+    wrong = np.flatnonzero(tied & (ordered[1:] != ordered[:-1]))
+    if len(wrong):
+        starts = np.flatnonzero(np.concatenate(([True], ~tied)))
+        stops = np.append(starts[1:], count)
+        for run in np.unique(np.searchsorted(starts, wrong, side="right") - 1).tolist():
+            part = order[starts[run] : stops[run]]
+            order[starts[run] : stops[run]] = part = part[np.lexsort((part, values[part]))]
+            ordered[starts[run] : stops[run]] = values[part]
+    return order, ordered
+
+
 def seeds(values: U64, positions: I64, *, later_from: int = 0) -> Seeds:
     """Pair each fingerprint with its previous occurrence and with its first one.
 
@@ -361,8 +392,7 @@ def seeds(values: U64, positions: I64, *, later_from: int = 0) -> Seeds:
     if len(values) < 2:
         empty = np.zeros(0, dtype=np.int64)
         return Seeds(empty, empty)
-    order = np.lexsort((positions, values))
-    hashes = values[order]
+    order, hashes = value_order(values, positions)
     places = positions[order]
     same = hashes[1:] == hashes[:-1]
     index = np.arange(len(hashes), dtype=np.int64)

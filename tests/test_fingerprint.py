@@ -18,6 +18,7 @@ from cleaner.fingerprint import (
     fingerprints,
     normalize_all,
     shingles,
+    value_order,
     winnow,
 )
 from cleaner.text import normalize
@@ -125,3 +126,24 @@ def test_fingerprints_of_ids_equal_those_of_their_hashes(ids: list[int], block: 
 def test_fingerprints_refuse_ids_without_their_hashes() -> None:
     with pytest.raises(TypeError, match="hash_of"):
         fingerprints(np.arange(20, dtype=np.int32))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=3), st.integers(min_value=0, max_value=3)),
+        max_size=80,
+    ),
+    st.integers(min_value=0, max_value=60),
+    st.booleans(),
+)
+def test_value_order_is_lexsort(pairs: list[tuple[int, int]], shift: int, rising: bool) -> None:
+    # Values built to tie in their top bits while differing below, the case the sort mends.
+    values = np.array([(high << 62) | (low << shift) for high, low in pairs], dtype=np.uint64)
+    positions = np.arange(len(values), dtype=np.int64) * 3
+    if not rising:
+        positions = positions[::-1].copy()
+    order, ordered = value_order(values, positions)
+    expected = np.lexsort((positions, values))
+    assert order.tolist() == expected.tolist()
+    assert ordered.tolist() == values[expected].tolist()
