@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -14,7 +14,7 @@ from cleaner.model import Document, Finding, Segment, Severity
 from cleaner.passages import Copy, find_copies, select, trim_to_units
 from cleaner.removal import plain_edits, segment_edits
 from cleaner.rules import RuleInfo
-from cleaner.rules._words import segment_words, word_spans
+from cleaner.rules._words import segment_words
 
 RULE = "duplicate-passage"
 
@@ -51,54 +51,21 @@ RULES = (
     ),
 )
 
-# The segments whose word spans are kept while findings are made (a copy touches two to four),
-# and the longest segment text whose spans are kept: about 10,000 words, under 1 MB of lists.
-_SPANS_KEPT = 16
-_SPANS_MAX_CHARS = 65_536
 # Hashes are stable (blake2b of the word key), so one cache serves every document.
 _HASHES = Vocabulary()
 
 
 @dataclass(frozen=True, slots=True)
 class _WordMap:
-    """Where the words of a document are: their segment, and their span in its text."""
+    """Where the words of a document are: their segment and index within it."""
 
-    segments: tuple[Segment, ...]
     units: I64
     unit_first: I64  # index of the first word of each segment (len(segments) + 1 entries)
-    spans: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)
 
     def locate(self, word: int) -> tuple[int, int]:
         """Return (segment, word index within it) of word `word`."""
         unit = int(self.units[word])
         return unit, word - int(self.unit_first[unit])
-
-    def span(self, run: tuple[int, int]) -> tuple[int, int]:
-        """Return the source span from the first word of `run` to the end of its last word."""
-        first_unit, first_index = self.locate(run[0])
-        last_unit, last_index = self.locate(run[1] - 1)
-        start = self._word_span(first_unit, first_index)[0]
-        end = self._word_span(last_unit, last_index)[1]
-        return (
-            self.segments[first_unit].source_offset(start),
-            self.segments[last_unit].source_offset(end),
-        )
-
-    def _word_span(self, unit: int, index: int) -> tuple[int, int]:
-        text = self.segments[unit].text
-        if len(text) > _SPANS_MAX_CHARS:  # a list per word of a huge line: one pass instead
-            span = nth_word_span(text, index)
-            if span is None:
-                raise IndexError(f"word {index} not found in segment text")
-            return span
-        # A copy starts and ends in the middle of a segment as often as not: every word of the
-        # segment is placed by one C-level split, once per segment a finding touches.
-        if unit not in self.spans:
-            if len(self.spans) >= _SPANS_KEPT:
-                self.spans.clear()
-            self.spans[unit] = word_spans(text)
-        starts, ends = self.spans[unit]
-        return starts[index], ends[index]
 
 
 def check(doc: Document, config: Config) -> Iterator[Finding]:
@@ -117,7 +84,7 @@ def check(doc: Document, config: Config) -> Iterator[Finding]:
         min_similarity=config.min_similarity,
     )
     keep_last = config.keep == "last"
-    words = _WordMap(doc.segments, found.segment_of(), found.bounds)
+    words = _WordMap(found.segment_of(), found.bounds)
     copies = [trim_to_units(words.units, copy) for copy in copies]
     for copy in select(copies, keep_last=keep_last, min_words=config.min_words):
         yield _finding(doc, words, copy, keep_last)
@@ -125,8 +92,8 @@ def check(doc: Document, config: Config) -> Iterator[Finding]:
 
 def _finding(doc: Document, words: _WordMap, copy: Copy, keep_last: bool) -> Finding:
     removed, kept = (copy.first, copy.later) if keep_last else (copy.later, copy.first)
-    removed_span = words.span(removed)
-    kept_span = words.span(kept)
+    removed_span = _span(doc.segments, words, removed)
+    kept_span = _span(doc.segments, words, kept)
     if doc.format == "plain":
         edits = plain_edits(doc.text, removed_span, kept_span)
     else:
@@ -152,3 +119,20 @@ def _finding(doc: Document, words: _WordMap, copy: Copy, keep_last: bool) -> Fin
             f"this {'earlier' if keep_last else 'later'} copy is removed"
         ),
     )
+
+
+def _span(segments: tuple[Segment, ...], words: _WordMap, run: tuple[int, int]) -> tuple[int, int]:
+    """Return the source span from the first word of `run` to the end of its last word."""
+    first_unit, first_index = words.locate(run[0])
+    last_unit, last_index = words.locate(run[1] - 1)
+    first_segment, last_segment = segments[first_unit], segments[last_unit]
+    start = _nth_span(first_segment.text, first_index)[0]
+    end = _nth_span(last_segment.text, last_index)[1]
+    return first_segment.source_offset(start), last_segment.source_offset(end)
+
+
+def _nth_span(text: str, index: int) -> tuple[int, int]:
+    span = nth_word_span(text, index)
+    if span is None:
+        raise IndexError(f"word {index} not found in segment text")
+    return span

@@ -165,29 +165,3 @@ def test_a_short_copy_at_the_start_and_the_end_of_a_text_is_found(size: int) -> 
     assert [(f.line, f.message) for f in found] == [
         (163, f"passage of {size} words repeats line 1 (100% similar)")
     ]
-
-
-def test_copies_inside_one_huge_line_are_placed_the_same_way(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Word spans of ordinary segments are kept per segment; past _SPANS_MAX_CHARS a segment
-    # is searched word by word instead. Both must place every copy at the same characters.
-    from cleaner.rules import duplicates
-
-    rng = random.Random(5)
-    words = [f"w{rng.randrange(3000)}" for _ in range(12_000)]
-    for _ in range(4):  # copies of 60-word passages, pasted back into the same line
-        at, to = rng.randrange(len(words) - 60), rng.randrange(len(words))
-        words[to:to] = words[at : at + 60]
-    text = "Intro line.\n" + " ".join(words) + "\nLast line.\n"
-    assert len(text) > duplicates._SPANS_MAX_CHARS  # one line, past the limit
-
-    def spans() -> list[tuple[int, int, str]]:
-        found = check_document(parse(text, path="t.txt", config=ONLY), ONLY)
-        return [(f.start, f.end, text[f.start : f.end]) for f in found]
-
-    searched = spans()
-    monkeypatch.setattr(duplicates, "_SPANS_MAX_CHARS", len(text))
-    kept = spans()
-    assert kept == searched and len(kept) >= 4
-    assert all(len(copy.split()) >= 60 for _, _, copy in kept)
