@@ -26,8 +26,9 @@ CLOCK_RE = re.compile(
     re.VERBOSE,
 )
 
-# `00:01:02,500` / `00:01:02.500` as SRT and WebVTT write it, fields in range: read directly.
-_CANONICAL_RE = re.compile(r"([0-9]{2}):([0-5][0-9]):([0-5][0-9])[,.]([0-9]{3})")
+# `00:01:02,500` / `00:01:02.500` as SRT and WebVTT write it, and `00:01:02` as plain
+# transcripts do, fields in range: read directly.
+_CANONICAL_RE = re.compile(r"([0-9]{2}):([0-5][0-9]):([0-5][0-9])(?:[,.]([0-9]{3}))?")
 
 
 @slot_init
@@ -55,7 +56,7 @@ def parse_clock(text: str) -> ClockTime | None:
     """
     canonical = _CANONICAL_RE.fullmatch(text)
     if canonical is not None:  # most times of an export: no cache, no range checks needed
-        hours, minutes, seconds, millis = map(int, canonical.groups())
+        hours, minutes, seconds, millis = map(int, canonical.groups("0"))
         return ClockTime(((hours * 60 + minutes) * 60 + seconds) * 1000 + millis)
     return _parse_clock(text.strip())
 
