@@ -30,8 +30,14 @@ _TOKEN_ALL_RE = regex.compile(
 # The same with one group around both alternatives, so that `split` returns gap, token, gap,
 # token, ..., gap: the lengths alone then give every token's span.
 _SPLIT_RE = regex.compile(f"({_TOKEN_ALL_RE.pattern})", TOKEN_RE.flags)
-# Segments are tokenized in batches of about this many characters, to bound the chunk lists.
+# Segments are tokenized in batches of about this many characters, to bound the chunk lists;
+# the first batch is smaller and each next one twice as large up to that. A short document
+# then keeps its arrays in the caches and faults in less fresh memory (1 MB: tokenized in
+# 0.027 s instead of 0.036, medians of 10 runs taking turns), while a long one is still read
+# in large batches: in 256 KB batches all the way, 10 MB with a large vocabulary takes 1.18x
+# as long (each batch pays for the tables of every chunk met so far).
 _BATCH_CHARS = 1 << 20
+_FIRST_BATCH_CHARS = 1 << 18
 
 Ints = NDArray[numpy.int64]
 Keys = NDArray[numpy.int32]  # key ids: half the memory, twice the comparisons per second
@@ -104,13 +110,14 @@ class _KeyIds:
 
 
 def _batches(segments: Sequence[Segment]) -> list[tuple[int, int]]:
+    """Return (first, last) segment ranges of batches growing from `_FIRST_BATCH_CHARS`."""
     batches: list[tuple[int, int]] = []
-    first, size = 0, 0
+    first, size, limit = 0, 0, min(_FIRST_BATCH_CHARS, _BATCH_CHARS)
     for index, segment in enumerate(segments):
         size += len(segment.text) + 3  # and the separator `Tokenizer` puts between texts
-        if size >= _BATCH_CHARS:
+        if size >= limit:
             batches.append((first, index + 1))
-            first, size = index + 1, 0
+            first, size, limit = index + 1, 0, min(2 * limit, _BATCH_CHARS)
     if first < len(segments):
         batches.append((first, len(segments)))
     return batches

@@ -60,11 +60,12 @@ def test_tokenize_equals_words_per_segment(texts: list[str]) -> None:
 @given(_TEXTS)
 def test_tokenize_in_small_batches_equals_one_batch(texts: list[str]) -> None:
     whole = _keys(texts)
-    batch, _words._BATCH_CHARS = _words._BATCH_CHARS, 3
+    batch, _words._BATCH_CHARS = _words._BATCH_CHARS, 7
+    first, _words._FIRST_BATCH_CHARS = _words._FIRST_BATCH_CHARS, 1  # batches of 1, 2, 4, 7
     try:
         assert _keys(texts) == whole
     finally:
-        _words._BATCH_CHARS = batch
+        _words._BATCH_CHARS, _words._FIRST_BATCH_CHARS = batch, first
 
 
 @given(_TEXTS.map("".join))
