@@ -1,13 +1,14 @@
 """Keep Whisper-style per-word timings in step with segment texts that a fix changed.
 
 openai-whisper (`word_timestamps=True`), faster-whisper and WhisperX give each segment a `words`
-array of `{"word", "start", "end", ...}` objects, and WhisperX a flat top-level `word_segments`
-list of the same objects. Rules edit only segment texts, so after a fix the removed words
-would live on in those lists with their times. After the fix passes, the engine calls `resync`:
-for each segment whose text changed, the words of its original entries are aligned with the
-words of its fixed text; entries of removed words go, entries of replaced words are respelled
-(times kept), and the matching `word_segments` entries follow, as do those of removed segments.
-Anything uncertain is left as it was: precision over recall.
+array of `{"word", "start", "end", ...}` objects (older faster-whisper, whose words are named
+tuples, dumps them as `[start, end, word, probability]` arrays), and WhisperX a flat top-level
+`word_segments` list of the same objects. Rules edit only segment texts, so after a fix the
+removed words would live on in those lists with their times. After the fix passes, the engine
+calls `resync`: for each segment whose text changed, the words of its original entries are
+aligned with the words of its fixed text; entries of removed words go, entries of replaced
+words are respelled (times kept), and the matching `word_segments` entries follow, as do those
+of removed segments. Anything uncertain is left as it was: precision over recall.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ RULES = (
         fix="safe",
         explanation=(
             "openai-whisper with word timestamps, faster-whisper and WhisperX list each word "
-            'of a segment with its times in `"words"`, and WhisperX again in a top-level '
+            'of a segment with its times in `"words"` (older faster-whisper dumps write each '
+            "as a `[start, end, word, probability]` array), and WhisperX again in a top-level "
             '`"word_segments"`; subtitle tools read those. When `fix` cuts a loop or a '
             "duplicated passage from a segment, or corrects a term, the entries of removed "
             "words are removed (from `word_segments` too, with those of removed segments) and "
@@ -152,12 +154,13 @@ def _segment_values(doc: Document) -> _Values | None:
         root = json.loads(doc.text)
     except ValueError:
         return None
-    segments = root.get("segments") if isinstance(root, dict) else None
+    # The segments array is the root itself in a list of segments (a faster-whisper dump).
+    segments = root if isinstance(root, list) else root.get("segments")
     if not isinstance(segments, list) or len(segments) != len(doc.segments):
         return None
     if not all(isinstance(segment, dict) for segment in segments):
         return None
-    listing = root.pop("word_segments", None)
+    listing = root.pop("word_segments", None) if isinstance(root, dict) else None
     if not isinstance(listing, list):
         return segments, None
     # Only their identities are compared: the entries themselves (as many as the words in all
@@ -204,8 +207,31 @@ def _words_of(segment: dict[str, Any]) -> list[Any] | None:
 def _word_values(segment: dict[str, Any]) -> list[str] | None:
     """Return the `word` of each of a segment's entries, if every entry has one."""
     entries = _words_of(segment) or []
-    found = [e["word"] for e in entries if isinstance(e, dict) and isinstance(e.get("word"), str)]
+    found = [word for e in entries if isinstance(word := _field(e, "word"), str)]
     return found if found and len(found) == len(entries) else None
+
+
+# Where an entry written as an array keeps each field: faster-whisper's `Word` named tuple
+# (start, end, word, probability), which `json.dumps` writes as an array.
+_TUPLE_FIELDS = {"start": 0, "end": 1, "word": 2}
+
+
+def _field(entry: Any, name: str) -> Any:
+    """Return field `name` of a decoded word entry, an object or a faster-whisper array."""
+    if isinstance(entry, dict):
+        return entry.get(name)
+    if isinstance(entry, list) and len(entry) >= 3 and isinstance(entry[2], str):
+        return entry[_TUPLE_FIELDS[name]]
+    return None
+
+
+def _node_field(entry: JNode, name: str) -> JNode | None:
+    """Return the node of field `name` of a scanned word entry (see `_field`)."""
+    if isinstance(entry, JObject):
+        return entry.get(name)
+    if isinstance(entry, JArray) and len(entry.items) >= 3:
+        return entry.items[_TUPLE_FIELDS[name]]
+    return None
 
 
 def _pair(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[int, int] | None:
@@ -238,9 +264,9 @@ _Identity = tuple[str, _Time, _Time]
 
 def _identity(entry: Any) -> _Identity | None:
     """Return (word, start, end) of a word entry; a missing or non-number time is None."""
-    if not isinstance(entry, dict) or not isinstance(word := entry.get("word"), str):
+    if not isinstance(word := _field(entry, "word"), str):
         return None
-    start, end = (entry.get(key) for key in ("start", "end"))
+    start, end = (_field(entry, key) for key in ("start", "end"))
     number = (int, float)
     return (
         word,
@@ -292,7 +318,7 @@ def _removal_edits(array: JArray, removed: Collection[int], base: int) -> list[E
 
 def _respell_edit(entry: JNode, change: Respell, base: int) -> Edit:
     """Rewrite characters of an entry's `word` string literal, escapes elsewhere untouched."""
-    word = entry.get("word") if isinstance(entry, JObject) else None
+    word = _node_field(entry, "word")
     assert isinstance(word, JStr)  # entries without a word string are never planned for
     at = word.offsets or range(word.start + 1, word.end)  # value index -> source offset
     return Edit(base + at[change.start], base + at[change.end], json_format.escape(change.text))
@@ -304,8 +330,7 @@ def _end_edit(entry: tuple[JNode, int], last: tuple[JNode, int], source: str) ->
     Each node comes with the offset its spans are relative to.
     """
     (node, base), (last_node, last_base) = entry, last
-    end = node.get("end") if isinstance(node, JObject) else None
-    last_end = last_node.get("end") if isinstance(last_node, JObject) else None
+    end, last_end = _node_field(node, "end"), _node_field(last_node, "end")
     if not isinstance(end, JScalar) or not isinstance(last_end, JScalar):
         return []  # WhisperX leaves some words untimed: such an entry keeps what it has
     written = source[last_base + last_end.start : last_base + last_end.end]

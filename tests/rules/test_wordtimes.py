@@ -16,6 +16,7 @@ from cleaner.rules.wordtimes import RULE
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "wordtimes"
 GOLDEN = ["whisper_loop", "whisperx_duplicate", "faster_whisper_crlf", "hand_edited"]
+GOLDEN += ["faster_whisper_tuples"]
 # 45 distinct words: long enough for `duplicate-passage` (40 words by default).
 _PASSAGE = [f"word{k}" for k in range(45)]
 
@@ -274,3 +275,23 @@ def test_a_segment_removed_whole_takes_its_word_segments() -> None:
     assert len(result["segments"]) == 1
     assert len(result["word_segments"]) == 45
     assert result["word_segments"] == result["segments"][0]["words"]
+
+
+def test_golden_faster_whisper_tuples_merge_and_cut_their_arrays() -> None:
+    # Older faster-whisper: a list of segments, each word a [start, end, word, probability].
+    data = json.loads((FIXTURES / "faster_whisper_tuples.expected.json").read_text())
+    assert isinstance(data, list)
+    merged = [word for word in data[0]["words"] if word[2] == " PyTorch"]
+    assert merged == [[2.4, 3.12, " PyTorch", 0.9]]  # " pie" and " torch": first start, last end
+    assert [word[2] for word in data[1]["words"]] == [" Thank", " you."]
+    assert [word[:2] for word in data[1]["words"]] == [[4.8, 5.12], [5.2, 5.52]]
+    assert len(data[2]["words"]) == 8  # untouched
+
+
+def test_tuple_entries_that_do_not_hold_a_word_are_left_alone() -> None:
+    source = json.dumps(
+        [{"start": 0.0, "end": 2.0, "text": " pie torch", "words": [[0.0, 1.0], [1.0, 2.0]]}]
+    )
+    fixed, rules = _fix(source)
+    assert "json-word-timings" not in rules
+    assert json.loads(fixed)[0]["words"] == [[0.0, 1.0], [1.0, 2.0]]
