@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from stream_helpers import Pieces
 from typer.testing import CliRunner
 
 from cleaner import Config, cli, pipes
@@ -81,23 +81,16 @@ def test_fix_stream_with_a_callback_counts_fixes_and_writes_the_same_bytes() -> 
 def test_a_fixed_stream_hands_out_fixes_as_they_are_applied() -> None:
     # Each fix goes out while most of the input is still unread: nothing waits for the end.
     data = _transcript(3_000, seed=5).encode()
-    read = 0
-
-    def pieces() -> Iterator[bytes]:
-        nonlocal read
-        for start in range(0, len(data), 20_000):
-            read = start + 20_000
-            yield data[start : start + 20_000]
-
+    pieces = Pieces(data)
     handed: list[tuple[Finding, int]] = []
     sink = io.BytesIO()
     result = pipes.stream_bytes(
-        pieces(),
+        iter(pieces),
         sink,
         ONLY,
         path="talk.txt",
         fix=True,
-        on_finding=lambda finding: handed.append((finding, read)),
+        on_finding=lambda finding: handed.append((finding, pieces.read)),
     )
     kept_sink = io.BytesIO()
     kept = pipes.stream_bytes(iter([data]), kept_sink, ONLY, path="talk.txt", fix=True)

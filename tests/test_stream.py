@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from stream_helpers import Pieces
 from typer.testing import CliRunner
 
 from cleaner import Config, pipes, stream
@@ -194,22 +195,15 @@ def test_a_checked_stream_hands_out_findings_as_they_come() -> None:
     # long before the input ends, and the result only counts them.
     text = "".join(itertools.islice(_input(600_000, 7), 12))
     data = text.encode()
-    read = 0
-
-    def pieces() -> Iterator[bytes]:
-        nonlocal read
-        for start in range(0, len(data), 20_000):
-            read = start + 20_000
-            yield data[start : start + 20_000]
-
+    pieces = Pieces(data)
     handed: list[tuple[Finding, int]] = []
     result = pipes.stream_bytes(
-        pieces(),
+        iter(pieces),
         None,
         ONLY,
         path="talk.txt",
         fix=False,
-        on_finding=lambda finding: handed.append((finding, read)),
+        on_finding=lambda finding: handed.append((finding, pieces.read)),
     )
     kept = pipes.stream_bytes(iter([data]), None, ONLY, path="talk.txt", fix=False)
     assert result.findings == ()
