@@ -24,10 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Levenshtein
 
-from cleaner.fingerprint import NGRAM, U64, Seeds, fingerprints, seeds
-
-# Word values: hashes, or word ids (equal ids, equal words) with `hash_of` giving their hashes.
-Words = npt.NDArray[np.uint64] | npt.NDArray[np.int32]
+from cleaner.fingerprint import NGRAM, U64, Seeds, Words, fingerprints, seeds
 
 # Words without a shared fingerprint that a near copy may still bridge: at 5% noise, edits
 # ten words apart leave runs too short for an 8-gram fingerprint over 50 words and more.

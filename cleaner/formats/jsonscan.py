@@ -3,9 +3,10 @@
 It accepts what `json.loads` accepts (including `NaN` and `Infinity`), builds the tree with an
 explicit stack so nesting depth never hits the recursion limit, and runs in linear time. The
 containers whose children are not kept (below `keep_depth`, or root members not asked for)
-are checked and measured by `json`'s C scanner, ten times faster than this one: the per-word
-timing arrays of a WhisperX file are most of its bytes. Where that scanner refuses a container
-(invalid, or nested past its recursion limit), this one reads it and says where it fails.
+are checked and measured by `json`'s C scanner instead: the per-word timing arrays of a
+WhisperX file are most of its bytes (a 28 MB one is read and fixed 5x faster so). Where that
+scanner refuses a container (invalid, or nested past its recursion limit), this one reads it
+and says where it fails.
 """
 
 from __future__ import annotations

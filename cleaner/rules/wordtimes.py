@@ -155,7 +155,9 @@ def _segment_values(doc: Document) -> _Values | None:
     except ValueError:
         return None
     # The segments array is the root itself in a list of segments (a faster-whisper dump).
-    segments = root if isinstance(root, list) else root.get("segments")
+    segments = root if isinstance(root, list) else None
+    if isinstance(root, dict):
+        segments = root.get("segments")
     if not isinstance(segments, list) or len(segments) != len(doc.segments):
         return None
     if not all(isinstance(segment, dict) for segment in segments):
