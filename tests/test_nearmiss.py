@@ -24,7 +24,9 @@ _BY_SIZE = {
 _SHARED = {"claude", "code", "type", "script", "c", "plus"}
 
 
-def _reference(text: str, longest: int = 3) -> tuple[set[str], dict[int, Counter[str]]]:
+def _reference(
+    text: str, longest: int = 3, shared: set[str] = _SHARED
+) -> tuple[set[str], dict[int, Counter[str]]]:
     """Count words and shared phrases the slow, obvious way: one regex over the whole text."""
     tokens = nearmiss._TOKEN_RE.findall(fold(text).replace("’", "'"))
     words = {token for token in tokens if token[0].isalnum()}
@@ -32,7 +34,7 @@ def _reference(text: str, longest: int = 3) -> tuple[set[str], dict[int, Counter
     for size in range(2, longest + 1):
         for at in range(len(tokens) - size + 1):
             run = tokens[at : at + size]
-            if all(t[0].isalnum() for t in run) and not _SHARED.isdisjoint(run):
+            if all(t[0].isalnum() for t in run) and not shared.isdisjoint(run):
                 phrases.setdefault(size, Counter())[" ".join(run)] += 1
     return words, phrases
 
@@ -98,6 +100,8 @@ def test_large_glossaries_count_the_whole_text(monkeypatch: pytest.MonkeyPatch) 
 
 
 _WORDS = st.sampled_from(["code", "type", "script", "c", "plus", "claude", "it's", "été", "x"])
+# Time citations are tokenized only when asked for: their digits must still count as words.
+_WORDS |= st.sampled_from(["[00:01:02]", "(1:02)", "[12:00:01.5]", "02", "1", "3"])
 _GAPS = st.sampled_from([" ", "  ", "\n", "\r\n\r\n", "\n \n", ". ", ", ", "\t", "\u2003", "’"])
 
 
@@ -156,3 +160,21 @@ def test_chunks_are_told_apart_when_every_hash_collides(monkeypatch: pytest.Monk
     text = "one one one two three four five six seven " + "one eight nine ten " * 5
     vocabulary = Vocabulary(text, _BY_SIZE)
     assert [vocabulary.count(word) for word in ("one", "two", "eight")] == [8, 1, 5]
+
+
+# A glossary phrase with a word made of digits: citations may then hold a shared word.
+_BY_SIZE_DIGITS = {1: [Choice("kubernetes", 0)], 2: [Choice("llama 3", 1), Choice("code 02", 2)]}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(_WORDS | st.just("llama"), _GAPS), max_size=40))
+def test_citations_are_read_at_once_when_a_shared_word_is_digits(
+    pairs: list[tuple[str, str]],
+) -> None:
+    text = "".join(word + gap for word, gap in pairs)
+    vocabulary = Vocabulary(text, _BY_SIZE_DIGITS)
+    words, phrases = _reference(text, 2, {"llama", "3", "code", "02"})
+    assert set(vocabulary.words) == words
+    assert {n: dict(c) for n, c in vocabulary.phrases.items() if c} == {
+        n: dict(c) for n, c in phrases.items()
+    }
