@@ -315,16 +315,12 @@ class Summary:
 
     def add(self, result: FileResult) -> None:
         """Count one file's findings, fixes, sizes and error."""
-        found = Counter(f.rule for f in result.findings)
-        found.update(dict(result.reported))  # handed out as they came, by a stream
-        fixed = Counter(f.rule for f in result.applied)
-        fixed.update(dict(result.fixed_counts))  # applied as they came, by a stream
         self.files.append(
             {
                 "path": result.path,
                 "format": result.format,
-                "findings": dict(sorted(found.items())),
-                "fixed": dict(sorted(fixed.items())),
+                "findings": dict(sorted(result.found_by_rule().items())),
+                "fixed": dict(sorted(result.fixed_by_rule().items())),
                 "changed": result.changed,
                 "bytes_before": result.bytes_before,
                 "bytes_after": result.bytes_after,

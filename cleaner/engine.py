@@ -6,6 +6,7 @@ file never stops a batch.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -141,6 +142,18 @@ class FileResult:
     # Fixes handed out as they were applied (a fixed stream's callback) instead of kept in
     # `applied`: how many of each rule, sorted by rule.
     fixed_counts: tuple[tuple[str, int], ...] = ()
+
+    def found_by_rule(self) -> Counter[str]:
+        """Return how many findings of each rule: those kept and those handed out."""
+        found = Counter(finding.rule for finding in self.findings)
+        found.update(dict(self.reported))
+        return found
+
+    def fixed_by_rule(self) -> Counter[str]:
+        """Return how many fixes of each rule were applied: those kept and those handed out."""
+        fixed = Counter(finding.rule for finding in self.applied)
+        fixed.update(dict(self.fixed_counts))
+        return fixed
 
 
 def process_text(

@@ -304,9 +304,7 @@ class Reporter:
         for finding in findings:
             self._found[finding.rule] += 1
             self._fixable[finding.rule] += finding.fixable
-        for finding in result.applied:
-            self._applied[finding.rule] += 1
-        self._applied.update(dict(result.fixed_counts))  # applied as a stream went
+        self._applied.update(result.fixed_by_rule())
 
     def _rich_findings(self, path: str, findings: Sequence[Finding], source: str | None) -> None:
         if not findings:
