@@ -191,13 +191,13 @@ def worker(tool: str, path: Path) -> dict[str, Any]:
     """Run one tool over one file in this process and report times, spans and peak RSS."""
     import cleaner
     from cleaner import formats
-    from cleaner.batch import collect_cycles_rarely
     from cleaner.engine import check_document
     from cleaner.rules import families
+    from cleaner.runtime import tune_process
 
     families()  # import the rules and the reader before timing: loading, not reading
     formats.reader("plain")
-    collect_cycles_rarely()  # the `cleaner` command's garbage-collector policy, for every tool
+    tune_process()  # the `cleaner` command's process policies (collector, malloc), every tool
     text = path.read_text(encoding="utf-8")
     loaded = _status_kb("VmRSS")
     t0 = time.perf_counter()

@@ -9,7 +9,6 @@ findings are added there, since each file is compared with the ones before it.
 
 from __future__ import annotations
 
-import gc
 import json
 import multiprocessing
 import os
@@ -30,6 +29,7 @@ from cleaner.files import encode, read_file, write_atomic
 from cleaner.fingerprint import Vocabulary
 from cleaner.largefiles import stream_file, streams_file
 from cleaner.pipes import LARGE_BYTES
+from cleaner.runtime import tune_process
 
 MAX_CHUNK = 32  # files per task: big enough to amortize pickling, small enough to balance
 SERIAL_BELOW = 16  # fewer files than this run in-process: starting workers would cost more
@@ -104,18 +104,6 @@ def run(entries: Sequence[Entry], config: Config, options: Options) -> Iterator[
         yield result
 
 
-def collect_cycles_rarely() -> None:
-    """Run the cyclic garbage collector far less often in this process (the CLI and workers).
-
-    A run allocates millions of small acyclic objects (lines, cues, time marks, segments): at
-    the default thresholds the collector walks them again and again, a quarter of the CPU time
-    of reading a large SRT file. Cycles are still collected, every 100,000 allocations, and what
-    was imported before is frozen out of the collector's walks.
-    """
-    gc.freeze()
-    gc.set_threshold(100_000, 20, 100)
-
-
 def _in_pool(
     chunks: list[list[Entry]], config: Config, options: Options, jobs: int
 ) -> Iterator[tuple[FileResult, Print | None]]:
@@ -126,7 +114,7 @@ def _in_pool(
     if method == "forkserver":
         # Workers fork from a server that has imported the cleaner once, not each on its own.
         context.set_forkserver_preload(["cleaner.batch"])
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=collect_cycles_rarely)
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=tune_process)
     pending: deque[tuple[list[Entry], Future[list[_Packed]]]] = deque()
     queue = iter(chunks)
     try:

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cleaner import __version__, batch
+from cleaner import __version__, batch, runtime
 from cleaner.config import Config, find_config, load_config
 from cleaner.discover import discover
 from cleaner.engine import FileResult
@@ -477,5 +477,5 @@ def _config_from(ctx: typer.Context) -> Config:
 
 def main() -> None:
     """Entry point of the `cleaner` console script."""
-    batch.collect_cycles_rarely()  # a policy for this process, so set here, not on import
+    runtime.tune_process()  # policies for this process, so set here, not on import
     app()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import stat
@@ -271,14 +270,3 @@ def test_a_large_plain_file_in_a_batch_streams_and_the_others_do_not(
     assert small.read_text(encoding="utf-8") == RENUMBERED
     refused = batch.process_large(big, Config(), batch.Options(fix=True, keep_text=True))
     assert refused.error is not None and "--diff" in refused.error.describe()
-
-
-def test_collect_cycles_rarely_raises_the_thresholds_and_still_collects() -> None:
-    before = gc.get_threshold()
-    try:
-        batch.collect_cycles_rarely()
-        assert gc.get_threshold() == (100_000, 20, 100)
-        assert gc.isenabled()  # cycles are still collected, just less often
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*before)
