@@ -50,6 +50,24 @@ class PieceChunks:
         return b" ".join(self.new).decode("utf-8", "surrogatepass").split(" ")
 
 
+@dataclass(frozen=True, slots=True)
+class ChunkTally:
+    """Distinct chunks and how many times each stood in the texts read (`Tokenizer(tally=True)`).
+
+    The chunks are kept as runs of UTF-8 joined by spaces (no chunk holds one), not as a string
+    each: a vocabulary decodes them once, when it is built.
+    """
+
+    runs: tuple[bytes, ...]  # the chunks in id order, each run joined by spaces
+    counts: Array  # by chunk id
+
+    def chunks(self) -> list[str]:
+        """Return the chunks, decoded (UTF-8, surrogates passed), in id order."""
+        if not self.runs:
+            return []
+        return b" ".join(self.runs).decode("utf-8", "surrogatepass").split(" ")
+
+
 class ChunkSet:
     """The distinct chunks read so far, numbered 0, 1, ... as pieces bring them.
 

@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
-from cleaner.chunkset import ChunkSet
+from cleaner.chunkset import ChunkSet, ChunkTally, PieceChunks
 from cleaner.text import normalize
 
 U64 = npt.NDArray[np.uint64]
@@ -151,12 +151,21 @@ class Tokenizer:
     cleared past `cap` distinct chunks between two calls.
     """
 
-    def __init__(self, vocabulary: WordValues | None = None, cap: int = 1_000_000) -> None:
+    def __init__(
+        self, vocabulary: WordValues | None = None, cap: int = 1_000_000, *, tally: bool = False
+    ) -> None:
         self.vocabulary: WordValues = vocabulary if vocabulary is not None else Vocabulary()
         self.cap = cap
+        # With `tally`, every distinct chunk and how often it stood (see `tallies`).
+        self._tallies: list[ChunkTally] | None = [] if tally else None
+        self._runs: list[bytes] = []
+        self._times = np.zeros(0, dtype=np.int64)
         self._reset()
 
     def _reset(self) -> None:
+        if self._tallies is not None and self._runs:
+            self._tallies.append(ChunkTally(tuple(self._runs), self._times))
+        self._runs, self._times = [], np.zeros(0, dtype=np.int64)
         self._chunks = ChunkSet()
         # By chunk id: where its words start in `_flat`, and how many it holds.
         self._first = np.zeros(0, dtype=np.int64)
@@ -198,6 +207,23 @@ class Tokenizer:
         self._count = np.concatenate((self._count, counts))
         self._flat = np.concatenate((self._flat, values))
 
+    def tallies(self) -> list[ChunkTally]:
+        """Return the distinct chunks read and their counts: one tally per cleared cache.
+
+        Empty unless made with `tally=True`. A chunk may stand in several tallies.
+        """
+        if self._tallies is None:
+            return []
+        current = [ChunkTally(tuple(self._runs), self._times)] if self._runs else []
+        return [*self._tallies, *current]
+
+    def _tally(self, found: PieceChunks) -> None:
+        if found.new:
+            self._runs.append(b" ".join(found.new))
+        grown = np.zeros(self._chunks.count - len(self._times), dtype=np.int64)
+        self._times = np.concatenate((self._times, grown))
+        self._times[found.distinct] += np.bincount(found.local, minlength=len(found.distinct))
+
     def tables(self) -> tuple[I64, I64, U64]:
         """Return (first word, word count) per chunk id and the flat word values."""
         return self._first, self._count, self._flat
@@ -217,6 +243,8 @@ class Tokenizer:
             data = _WIDE_SPACE_RE.sub(b" ", data)
         found = self._chunks.read(data.translate(_ASCII_SPACES))
         self._learn(found.new_text())
+        if self._tallies is not None:
+            self._tally(found)
         ids = found.ids()
         first, count, flat = self.tables()
         counts = count[ids]

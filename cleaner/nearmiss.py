@@ -10,6 +10,11 @@ counts every chunk and, in ASCII text, places the chunks holding a word of a glo
 counted only around those, in regions wide enough that no counted phrase reaches past their
 edges, from the tokens each chunk got when learned. A large glossary has phrase words all
 through a text: there one count over the whole text, a megabyte of tokens at a time, is cheaper.
+
+A document's chunks are numbered once: the shared tokenizer (`cleaner.rules._words`) counts
+them, and for ASCII text the vocabulary learns from those counts, placing the shared words
+with one automaton pass instead of numbering every chunk again (1 MB: 0.114 -> 0.106 s for
+every rule, best of 10 side by side).
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import ahocorasick_rs
 import numpy
 from rapidfuzz import fuzz, process
 
-from cleaner.chunkset import ChunkSet, byte_pieces
+from cleaner.chunkset import ChunkSet, ChunkTally, byte_pieces
 from cleaner.termmatch import Matcher, Phrase, choose, fold, fold_ascii, spaced_fold
 
 
@@ -72,6 +77,8 @@ _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 # any punctuation, and a blank line.
 _TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[^\w\s]|\n[^\S\n]*\n|_")
 _BLANK_LINE_RE = re.compile(r"\n[^\S\n]*\n")  # the one token of _TOKEN_RE that holds whitespace
+_ALNUM_BYTES = bytes(c for c in range(128) if chr(c).isalnum())
+_LETTERS_AND_DIGITS_ONLY = bytes(c if c in _ALNUM_BYTES else 32 for c in range(256))
 
 
 def near_misses(
@@ -81,12 +88,14 @@ def near_misses(
     *,
     spoken: str | None = None,
     folded: bytes | None = None,
+    chunks: Sequence[ChunkTally] | None = None,
 ) -> list[NearMiss]:
     """Find word runs of `text` close to a choice (by rapidfuzz ratio), vocabulary-wide.
 
     The vocabulary is learned from `spoken` when given: the text with what is not speech
     (cue numbers, timing lines) blanked out. Positions are looked up afterwards in `text`, for
-    the few phrases that score. `folded` is `fold_ascii(text)` if the caller has it.
+    the few phrases that score. `folded` is `fold_ascii(text)` if the caller has it; `chunks`
+    the chunks of the spoken texts, already counted (see `Vocabulary`).
     """
     kept = [c for c in choices if _long_enough(c.key)]
     if not kept:
@@ -95,9 +104,9 @@ def near_misses(
     for choice in kept:
         by_size.setdefault(len(choice.key.split()), []).append(choice)
     if spoken is None:
-        vocabulary = Vocabulary(text, by_size, folded=folded)
+        vocabulary = Vocabulary(text, by_size, folded=folded, chunks=chunks)
     else:
-        vocabulary = Vocabulary(spoken, by_size)
+        vocabulary = Vocabulary(spoken, by_size, chunks=chunks)
     candidates: list[tuple[str, Choice, float]] = []
     for size, group in sorted(by_size.items()):
         low = min(len(c.key) for c in group) - 2
@@ -172,10 +181,22 @@ def _plural(gram: str, key: str) -> bool:
 
 
 class Vocabulary:
-    """The distinct words of a text, and its phrases (with counts) that hold a shared word."""
+    """The distinct words of a text, and its phrases (with counts) that hold a shared word.
+
+    `chunks`, when given for an ASCII text, are its chunks already counted (by the shared
+    tokenizer, `cleaner.rules._words`), which spares a second numbering of every chunk: words
+    are learned from them, and the shared words are placed by one automaton pass. The
+    tokenizer blanks tags and reads only the spoken texts, so words inside tags or outside
+    segments (an Otter speaker line) are then not counted; no near miss is reported there.
+    """
 
     def __init__(
-        self, text: str, by_size: dict[int, list[Choice]], *, folded: bytes | None = None
+        self,
+        text: str,
+        by_size: dict[int, list[Choice]],
+        *,
+        folded: bytes | None = None,
+        chunks: Sequence[ChunkTally] | None = None,
     ) -> None:
         self._text = text
         self._folded = ""
@@ -201,7 +222,10 @@ class Vocabulary:
             haystack = fold_ascii(text) if folded is None else folded
         else:
             haystack = spaced_fold(self.folded())
-        spans = self._learn(haystack, shared)
+        if chunks is not None and isinstance(haystack, bytes) and all(map(str.isalnum, shared)):
+            spans = self._learn_counted(haystack, chunks, shared)
+        else:
+            spans = self._learn(haystack, shared)
         self.words = self._chunks_of.keys()
         if spans:
             self._count_around(haystack, spans, shared, longest)
@@ -255,6 +279,36 @@ class Vocabulary:
             held = [chunks[at] for at in numpy.flatnonzero(holds).tolist()]
             spans = sorted((start, end) for _, start, end in _find_chunks(haystack, held))
         return spans
+
+    def _learn_counted(
+        self, haystack: bytes, tallies: Sequence[ChunkTally], shared: set[str]
+    ) -> list[tuple[int, int]]:
+        """Learn every distinct chunk from counted ones (ASCII); return where shared words stand.
+
+        That is the (start, end) of every shared word standing as a word, in order, and maybe
+        a few more ("code" in "code's"): a span only widens the regions phrases are counted in.
+        """
+        times: dict[str, int] = {}
+        for tally in tallies:
+            # ASCII: lower-casing the chunks one by one or all together is the same.
+            folded = " ".join(tally.chunks()).lower().split(" ")
+            for chunk, count in zip(folded, tally.counts.tolist(), strict=True):
+                times[chunk] = times.get(chunk, 0) + count
+        times.pop("\x00", None)  # the tokenizer's mark between texts: not a chunk of the text
+        for chunk in times:
+            self._note(chunk, shared)
+        self._times = times
+        # Every byte but a letter or digit made a space: a shared word standing as a word is
+        # then one between spaces, found with the spaces around it.
+        spaced = b" " + haystack.translate(_LETTERS_AND_DIGITS_ONLY) + b" "
+        patterns = [f" {word} ".encode("ascii") for word in sorted(shared) if word.isascii()]
+        if not patterns:
+            return []
+        found = ahocorasick_rs.BytesAhoCorasick(patterns).find_matches_as_indexes(
+            spaced, overlapping=True
+        )
+        # A match starts at the space before its word: the word's own index in `haystack`.
+        return sorted((start, end - 2) for _, start, end in found)
 
     def _note(self, chunk: str, shared: set[str]) -> bool:
         """Note the words of a new chunk; return True when one of them is shared."""
@@ -319,10 +373,12 @@ class Vocabulary:
                 tokens.append(_SEPARATOR)
             for chunk in lines.split():
                 split = self._tokens.get(chunk)
-                if split is None:
-                    tokens.append(chunk)  # one plain word
-                else:
+                if split is not None:
                     tokens += split
+                elif chunk.isalnum():
+                    tokens.append(chunk)  # one plain word
+                else:  # a chunk not learned: one that held a tag or stood outside speech
+                    tokens += _TOKEN_RE.findall(chunk)
         return tokens
 
     def _pieces(self, start: int, stop: int) -> Iterator[list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.fingerprint import (
+    _SPANNING_RE,
     WIDE_SPACES,
     WORD_TOKEN_RE,
     Tokenizer,
@@ -147,3 +149,28 @@ def test_value_order_is_lexsort(pairs: list[tuple[int, int]], shift: int, rising
     expected = np.lexsort((positions, values))
     assert order.tolist() == expected.tolist()
     assert ordered.tolist() == values[expected].tolist()
+
+
+_PARTS = st.sampled_from(["a", "b", "a,", "<i>a</i>", "<v A B>", "cc", "é", "\u2003", " "])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(_PARTS, max_size=8), max_size=12), st.integers(min_value=1, max_value=6))
+def test_tallies_count_every_chunk_across_calls_and_cleared_caches(
+    calls: list[list[str]], cap: int
+) -> None:
+    # `cap` clears the chunk cache between calls: counts then go on in a new tally.
+    tokenizer = Tokenizer(tally=True, cap=cap)
+    expected: Counter[str] = Counter()
+    for parts in calls:
+        texts = ["".join(parts[:4]), "".join(parts[4:])]
+        tokenizer.hash_units(texts)
+        joined = "\n\x00\n".join(texts)
+        expected.update(_SPANNING_RE.sub(" ", joined).split())  # tags blanked, NUL between
+    counted: Counter[str] = Counter()
+    for tally in tokenizer.tallies():
+        assert len(tally.chunks()) == len(tally.counts)
+        for chunk, count in zip(tally.chunks(), tally.counts.tolist(), strict=True):
+            counted[chunk] += count
+    assert counted == expected
+    assert Tokenizer().tallies() == []  # kept only when asked for

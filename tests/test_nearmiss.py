@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import Config, chunkset, nearmiss
+from cleaner.chunkset import ChunkTally
+from cleaner.fingerprint import _SPANNING_RE, Tokenizer
 from cleaner.glossary import load
 from cleaner.nearmiss import Choice, Vocabulary, near_misses
 from cleaner.rules.glossary import compile_glossary
@@ -178,3 +180,73 @@ def test_citations_are_read_at_once_when_a_shared_word_is_digits(
     assert {n: dict(c) for n, c in vocabulary.phrases.items() if c} == {
         n: dict(c) for n, c in phrases.items()
     }
+
+
+def _counted(text: str) -> list[ChunkTally]:
+    """Count the chunks of `text` as the shared tokenizer does for a plain document: by line."""
+    tokenizer = Tokenizer(tally=True)
+    tokenizer.hash_units(text.split("\n"))
+    return tokenizer.tallies()
+
+
+# ASCII words, tags and citations (the counted chunks serve ASCII texts).
+_ASCII_WORDS = st.sampled_from(["code", "type", "script", "c", "plus", "claude", "it's", "x"])
+_ASCII_WORDS |= st.sampled_from(["[00:01:02]", "(1:02)", "02", "c++", "code's", "_code"])
+_ASCII_WORDS |= st.sampled_from(["<i>code</i>", "<v Ann Lee>", "<c>type", "[00:01 --> 00:02]"])
+_ASCII_GAPS = st.sampled_from([" ", "  ", "\n", "\r\n\r\n", "\n \n", ". ", ", ", "\t", "\x00"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_ASCII_WORDS, _ASCII_GAPS), max_size=40))
+def test_vocabulary_from_counted_chunks_matches_whole_text_count(
+    pairs: list[tuple[str, str]],
+) -> None:
+    text = "".join(word + gap for word, gap in pairs)
+    vocabulary = Vocabulary(text, _BY_SIZE, chunks=_counted(text))
+    # Phrases are counted in the text itself, tags and all.
+    _, phrases = _reference(text)
+    assert {n: dict(c) for n, c in vocabulary.phrases.items() if c} == {
+        n: dict(c) for n, c in phrases.items()
+    }
+    # Words come from the counted chunks, where the tokenizer blanked the tags.
+    spoken = _SPANNING_RE.sub(" ", text)
+    words, _ = _reference(spoken)
+    assert set(vocabulary.words) == words
+    tokens = nearmiss._TOKEN_RE.findall(fold(spoken))
+    assert {word: vocabulary.count(word) for word in words} == {
+        word: tokens.count(word) for word in words
+    }
+
+
+@pytest.mark.parametrize("text", [t for t in _TEXTS if t.isascii()])
+def test_counted_chunks_give_the_same_vocabulary_with_narrow_regions(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(nearmiss, "_REACH_CHARS", 1)  # forces regions to widen
+    monkeypatch.setattr(nearmiss, "_JOIN_CHARS", 0)
+    counted = Vocabulary(text, _BY_SIZE, chunks=_counted(text))
+    learned = Vocabulary(text, _BY_SIZE)
+    assert set(counted.words) == set(learned.words)
+    assert counted.phrases == learned.phrases
+
+
+def test_counted_chunks_are_not_used_for_other_texts() -> None:
+    # Not ASCII, or a shared word holding a mark: the vocabulary numbers the chunks itself.
+    text = "L’équipe écrit du code: type script."
+    chunks = _counted("unrelated words only")
+    assert set(Vocabulary(text, _BY_SIZE, chunks=chunks).words) == _reference(text)[0]
+    by_size = {2: [Choice("don't code", 0)]}
+    text = "we don't code here"
+    found = Vocabulary(text, by_size, chunks=chunks)
+    assert found.phrases[2]["don't code"] == 1
+    assert "unrelated" not in found.words
+
+
+def test_near_misses_from_counted_chunks_of_a_document() -> None:
+    compiled = compile_glossary(load(Config()))
+    text = "We deployed it on Kubernetis last week,\n<i>and Clawd Code too</i>.\n"
+    found = near_misses(text, compiled.choices, compiled.exact, chunks=_counted(text))
+    assert [(text[m.start : m.end], m.choice.key) for m in found] == [
+        ("Kubernetis", "kubernetties"),
+        ("Clawd Code", "clawed code"),
+    ]

@@ -19,6 +19,7 @@ import numpy
 import regex
 from numpy.typing import NDArray
 
+from cleaner.chunkset import ChunkTally
 from cleaner.fingerprint import Tokenizer, normalize_all
 from cleaner.model import Document, Segment
 from cleaner.text import TOKEN_RE
@@ -50,6 +51,9 @@ class SegmentWords:
     keys: Keys  # key id of each word; `vocabulary[id]` is its key (`Word.key`)
     bounds: Ints  # the words of segment i are keys[bounds[i]:bounds[i + 1]]
     vocabulary: tuple[str, ...]
+    # The distinct whitespace-free chunks of the texts (tags blanked, a NUL chunk between
+    # texts) and their counts: the glossary's near-miss vocabulary is learned from them.
+    chunks: tuple[ChunkTally, ...] = ()
 
     def span(self, index: int) -> tuple[int, int]:
         """Return the range of word numbers of segment `index`."""
@@ -81,7 +85,7 @@ def tokenize(segments: Sequence[Segment]) -> SegmentWords:
     """
     key_ids = _KeyIds()
     # One tokenizer per document: its chunk cache holds this document's key ids.
-    tokenizer = Tokenizer(key_ids)
+    tokenizer = Tokenizer(key_ids, tally=True)
     keys: list[Keys] = []
     counts: list[Ints] = []
     for first, last in _batches(segments):
@@ -92,7 +96,7 @@ def tokenize(segments: Sequence[Segment]) -> SegmentWords:
     if counts:
         numpy.cumsum(numpy.concatenate(counts), out=bounds[1:])
     all_keys = numpy.concatenate(keys) if keys else numpy.zeros(0, dtype=numpy.int32)
-    return SegmentWords(all_keys, bounds, tuple(key_ids.ids))
+    return SegmentWords(all_keys, bounds, tuple(key_ids.ids), tuple(tokenizer.tallies()))
 
 
 class _KeyIds:

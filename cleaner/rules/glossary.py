@@ -20,6 +20,7 @@ from cleaner.glossary import Entry, Glossary
 from cleaner.model import Document, Edit, Finding, Segment, Severity
 from cleaner.nearmiss import Choice, near_misses
 from cleaner.rules import RuleInfo
+from cleaner.rules._words import segment_words
 from cleaner.termmatch import Hit, Matcher, Phrase, choose, fold_ascii, phrase_words, word_spans
 from cleaner.text import TOKEN_RE, words
 
@@ -149,7 +150,12 @@ def _suggestions(
     taken.sort()
     starts = [start for start, _ in taken]
     spoken = view.spoken() if doc.format in ("srt", "vtt") else None
-    found = near_misses(view.text, compiled.choices, compiled.exact, spoken=spoken, folded=folded)
+    # The chunks the shared tokenizer counted are those of the spoken texts: the vocabulary
+    # learns its words from them instead of numbering every chunk again.
+    chunks = segment_words(doc).chunks
+    found = near_misses(
+        view.text, compiled.choices, compiled.exact, spoken=spoken, folded=folded, chunks=chunks
+    )
     for near in found:
         i = bisect.bisect_left(starts, near.end) - 1  # the last exact match starting before
         if (i >= 0 and taken[i][1] > near.start) or not view.allows(near.start, near.end):
