@@ -60,6 +60,7 @@ class ChunkTally:
 
     runs: tuple[bytes, ...]  # the chunks in id order, each run joined by spaces
     counts: Array  # by chunk id
+    words: Array  # by chunk id: how many words the tokenizer found in it (0: markup, marks)
 
     def chunks(self) -> list[str]:
         """Return the chunks, decoded (UTF-8, surrogates passed), in id order."""

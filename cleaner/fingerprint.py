@@ -160,11 +160,12 @@ class Tokenizer:
         self._tallies: list[ChunkTally] | None = [] if tally else None
         self._runs: list[bytes] = []
         self._times = np.zeros(0, dtype=np.int64)
+        self._count = np.zeros(0, dtype=np.int64)
         self._reset()
 
     def _reset(self) -> None:
         if self._tallies is not None and self._runs:
-            self._tallies.append(ChunkTally(tuple(self._runs), self._times))
+            self._tallies.append(ChunkTally(tuple(self._runs), self._times, self._count))
         self._runs, self._times = [], np.zeros(0, dtype=np.int64)
         self._chunks = ChunkSet()
         # By chunk id: where its words start in `_flat`, and how many it holds.
@@ -214,7 +215,7 @@ class Tokenizer:
         """
         if self._tallies is None:
             return []
-        current = [ChunkTally(tuple(self._runs), self._times)] if self._runs else []
+        current = [ChunkTally(tuple(self._runs), self._times, self._count)] if self._runs else []
         return [*self._tallies, *current]
 
     def _tally(self, found: PieceChunks) -> None:

@@ -231,3 +231,21 @@ def test_suggestions_in_cues_ignore_timing_lines_and_stay_inside_a_cue() -> None
     assert [(f.line, f.column, _SRT_PHRASE[f.start : f.end]) for f in found] == [
         (3, 5, "Clawd Code")
     ]
+
+
+_VTT_TAGGED = (
+    "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Clawd Code>We use <i>Clawd Code</i> daily\n\n"
+    "00:00:02.000 --> 00:00:03.000\n[00:00:02] <c>Kubernetis</c> too, at 12:04:05\n"
+)
+
+
+def test_suggestions_in_tagged_cues_come_from_the_shared_tokenizer_counts() -> None:
+    # The vocabulary learns from the chunks the shared tokenizer counted (tags blanked):
+    # words inside tags still get suggestions, a voice tag's name does not.
+    config = Config(input_format="vtt")
+    found = [f for f in check(_VTT_TAGGED, config=config) if f.rule == "glossary-suggestion"]
+    assert [(f.line, _VTT_TAGGED[f.start : f.end]) for f in found] == [
+        (4, "Clawd Code"),
+        (7, "Kubernetis"),
+    ]
+    assert found[0].column == len("<v Clawd Code>We use <i>") + 1
