@@ -42,9 +42,10 @@ def reuse_freed_memory() -> bool:
     """Keep freed memory of up to `MAPPED_BYTES` a block for reuse (glibc); True if set.
 
     The rules make and drop numpy arrays of a few megabytes by the hundred. By default glibc
-    maps each such block from the system and unmaps it when freed, so every page of the next
-    array faults in again, zeroed: a tenth of the time of checking a 1 MB transcript
-    (benchmarks/README.md). Other C libraries (macOS, musl) keep their own policies.
+    maps blocks of over 128 KiB from the system and hands freed memory back (unmapping it, or
+    trimming the top of the heap), so the pages of later arrays fault in again, zeroed: 12-13%
+    of the time of checking a 1 MB transcript (benchmarks/README.md). Other C libraries
+    (macOS, musl) keep their own policies.
     """
     if not sys.platform.startswith("linux"):
         return False

@@ -53,7 +53,7 @@ class SegmentWords:
     vocabulary: tuple[str, ...]
     # The distinct whitespace-free chunks of the texts (tags blanked, a NUL chunk between
     # texts) and their counts: the glossary's near-miss vocabulary is learned from them.
-    chunks: tuple[ChunkTally, ...] = ()
+    chunks: tuple[ChunkTally, ...]
 
     def span(self, index: int) -> tuple[int, int]:
         """Return the range of word numbers of segment `index`."""
