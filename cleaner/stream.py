@@ -42,7 +42,7 @@ from cleaner.fix import apply_edits
 from cleaner.model import Edit, Finding, Related, Severity
 from cleaner.passages import GAP, MARGIN, Copy, chain_seeds, select, trim_to_units, verify
 from cleaner.removal import plain_edits
-from cleaner.rules.duplicates import RULE
+from cleaner.rules.duplicates import RULE, wording
 from cleaner.streamwindow import Ranges, Window
 
 HOLD = GAP + NGRAM + WINDOW + MARGIN  # words after the last match that may still extend it
@@ -268,11 +268,11 @@ def _finding(state: _Stream, copy: Copy) -> Finding | None:
     line = int(window.lines[copy.later[0] - window.base])
     end_line = int(window.lines[copy.later[1] - 1 - window.base])
     where = f"line {first_line}" if first_line == last_line else f"lines {first_line}-{last_line}"
-    percent = int(copy.similarity * 100 + 1e-9)
+    message, reason = wording(copy.words, where, copy.similarity)
     return Finding(
         rule=RULE,
         severity=Severity.WARNING,
-        message=f"passage of {copy.words:,} words repeats {where} ({percent}% similar)",
+        message=message,
         start=start,
         end=stop,
         line=line,
@@ -281,7 +281,7 @@ def _finding(state: _Stream, copy: Copy) -> Finding | None:
         end_column=stop - state.line_starts[end_line - state.first_line] + 1,
         edits=edits,
         related=Related(state.path, first_line, last_line),
-        reason=f"the same passage is kept at {where}; this later copy is removed",
+        reason=reason,
     )
 
 

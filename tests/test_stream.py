@@ -41,8 +41,8 @@ def test_stream_equals_whole_file_fix(name: str, size: int) -> None:
     output = "".join(stream_fix(_chunks(text, size), ONLY, path=name, on_finding=found.append))
     assert output == expected
     wanted = check_document(doc, ONLY)
-    keys = [(f.line, f.end_line, f.column, f.related, f.message) for f in found]
-    assert keys == [(f.line, f.end_line, f.column, f.related, f.message) for f in wanted]
+    keys = [(f.line, f.end_line, f.column, f.related, f.message, f.reason) for f in found]
+    assert keys == [(f.line, f.end_line, f.column, f.related, f.message, f.reason) for f in wanted]
 
 
 def test_check_mode_writes_text_unchanged() -> None:

@@ -104,21 +104,30 @@ def _finding(doc: Document, words: _WordMap, copy: Copy, keep_last: bool) -> Fin
     where = f"line {related.line}"
     if related.line != related.end_line:
         where = f"lines {related.line}-{related.end_line}"
-    size = removed[1] - removed[0]
-    percent = int(copy.similarity * 100 + 1e-9)
-    verb = "is repeated at" if keep_last else "repeats"
+    message, reason = wording(removed[1] - removed[0], where, copy.similarity, keep_last=keep_last)
     return doc.finding(
-        RULE,
-        Severity.WARNING,
-        f"passage of {size:,} words {verb} {where} ({percent}% similar)",
-        *removed_span,
-        edits=edits,
-        related=related,
-        reason=(
-            f"the same passage ({percent}% of its words alike) is kept at {where}; "
-            f"this {'earlier' if keep_last else 'later'} copy is removed"
-        ),
+        RULE, Severity.WARNING, message, *removed_span, edits=edits, related=related, reason=reason
     )
+
+
+def wording(
+    words: int, where: str, similarity: float, *, keep_last: bool = False
+) -> tuple[str, str]:
+    """Return the message and reason of a copy of `words` words whose other copy is at `where`.
+
+    One wording for a document and a stream (`cleaner.stream`), which find copies alike.
+
+    >>> wording(1713, "lines 3-102", 1.0)[0]
+    'passage of 1,713 words repeats lines 3-102 (100% similar)'
+    """
+    percent = int(similarity * 100 + 1e-9)
+    verb = "is repeated at" if keep_last else "repeats"
+    message = f"passage of {words:,} words {verb} {where} ({percent}% similar)"
+    reason = (
+        f"the same passage ({percent}% of its words alike) is kept at {where}; "
+        f"this {'earlier' if keep_last else 'later'} copy is removed"
+    )
+    return message, reason
 
 
 def _span(segments: tuple[Segment, ...], words: _WordMap, run: tuple[int, int]) -> tuple[int, int]:
