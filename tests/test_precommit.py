@@ -3,7 +3,8 @@
 The hooks are installed as `repo: local` hooks with `language: system`, copied from this
 repository's manifest (same entry arguments, file filters and types), with `cleaner` replaced by
 `python -m cleaner` from this working tree: no network, no package build, and the manifest is
-what gets tested.
+what gets tested. One more test lets pre-commit install this repository as users do
+(`try-repo`, `language: python`: a virtualenv and a pip install, from the package index).
 """
 
 from __future__ import annotations
@@ -74,12 +75,10 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Completed
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
 
-def test_hooks_fail_fix_and_pass_on_the_second_commit(tmp_path: Path) -> None:
-    assert PRE_COMMIT is not None
-    repo = tmp_path / "repo"
-    repo.mkdir()
+def _env(tmp_path: Path) -> dict[str, str]:
+    """A git and pre-commit environment of the test's own (no user config, no shared cache)."""
     (tmp_path / "gitconfig").write_text("")
-    env = {
+    return {
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "PRE_COMMIT_HOME": str(tmp_path / "cache"),
@@ -91,7 +90,17 @@ def test_hooks_fail_fix_and_pass_on_the_second_commit(tmp_path: Path) -> None:
         "GIT_COMMITTER_EMAIL": "t@example.com",
         "NO_COLOR": "1",
     }
-    git = ["git", "-c", "commit.gpgsign=false"]
+
+
+_GIT = ["git", "-c", "commit.gpgsign=false"]
+
+
+def test_hooks_fail_fix_and_pass_on_the_second_commit(tmp_path: Path) -> None:
+    assert PRE_COMMIT is not None
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = _env(tmp_path)
+    git = _GIT
     assert _run([*git, "init", "-q"], repo, env).returncode == 0
     (repo / ".pre-commit-config.yaml").write_text(_local_config())
     installed = _run([*PRE_COMMIT, "install"], repo, env)
@@ -128,3 +137,36 @@ def test_hooks_fail_fix_and_pass_on_the_second_commit(tmp_path: Path) -> None:
     assert transcript.read_text() == fixed  # fixing twice changes nothing
     again = _run([*PRE_COMMIT, "run", "--all-files"], repo, env)
     assert again.returncode == 0, again.stdout
+
+
+@pytest.mark.skipif(not (ROOT / ".git").exists(), reason="not a git work tree: nothing to install")
+def test_manifest_installs_and_runs_as_language_python(tmp_path: Path) -> None:
+    # What users get: pre-commit clones this repository, builds a virtualenv and pip-installs
+    # the package into it (`language: python`), then runs every hook of the manifest. It needs
+    # the package index, as installing the project for these tests does.
+    assert PRE_COMMIT is not None
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = _env(tmp_path)
+    del env["PYTHONPATH"]  # the hooks must run the package pre-commit installed
+    assert _run([*_GIT, "init", "-q"], repo, env).returncode == 0
+    transcript = repo / "ep01.txt"
+    transcript.write_text(f"{PARAGRAPH}\n\n{PARAGRAPH}\n\nWe try Cloud Code next week.\n")
+    _run([*_GIT, "add", "."], repo, env)
+    tried = subprocess.run(
+        [*PRE_COMMIT, "try-repo", str(ROOT), "--all-files"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    output = tried.stdout + tried.stderr
+    assert tried.returncode == 1, output  # findings, and a file changed
+    for name in ("cleaner check (transcripts)", "cleaner fix (transcripts)", "cleaner archive"):
+        assert name in output
+    assert "duplicate-passage passage of 63 words repeats line 1 (100% similar)" in output
+    assert "files were modified by this hook" in output
+    fixed = transcript.read_text()
+    assert fixed.count(PARAGRAPH) == 1
+    assert "Claude Code" in fixed
