@@ -6,11 +6,13 @@ so that they share the machine the same way. The stream run reads the cleaner's 
 GNU time. Data: plain transcripts from `benchmarks.corpus` with exact and near copies planted,
 cached under `--cache`. Each tool runs `--repeat` times, the tools taking turns, and the
 fastest run counts (noise on a shared machine only adds time). `--large-vocabulary` also times
-a variant of the data with many more distinct words, as real speech has. Examples (what
-README.md records):
+a variant of the data with many more distinct words, as real speech has; `--accented` one with
+accents, curly apostrophes and no-break spaces (text beyond ASCII takes other paths). Examples
+(what README.md records):
 
     python -m benchmarks.bench_duplicates --sizes 1 10 100 --tools dup all minhash5 --all-max-mb 100
     python -m benchmarks.bench_duplicates --sizes 10 --tools dup all minhash5 --large-vocabulary
+    python -m benchmarks.bench_duplicates --sizes 10 --tools dup all minhash5 --accented
     python -m benchmarks.bench_duplicates --sizes --stream-mb 1024
 """
 
@@ -140,6 +142,41 @@ def large_vocabulary_file(mb: float, seed: int, cache: Path) -> Path:
                 out.write(" ".join(words))
         tmp.rename(large)
     return large
+
+
+_ACCENTS = str.maketrans("aeiouAEIOU'", "áéíóúÁÉÍÓÚ’")
+
+
+def accented_file(mb: float, seed: int, cache: Path) -> Path:
+    """Return the `mb` file with text beyond ASCII: accents, curly apostrophes, no-break spaces.
+
+    One word in five gets accented vowels and a curly apostrophe (’), and one in twenty a
+    no-break space after it, chosen by a hash of the word: every copy of a passage changes
+    alike, and every character keeps its place, so the copies and labels of the plain file
+    hold (the cleaner's paths for text that is not ASCII, for speed).
+    """
+    path = data_file(mb, seed, cache)
+    accented = path.with_name(path.stem + "-accented.txt")
+    if not accented.exists():
+        spelled: dict[str, tuple[str, str]] = {}  # word -> (its spelling, the gap after it)
+
+        def respell(word: str) -> tuple[str, str]:
+            if word not in spelled:
+                digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
+                new = word.translate(_ACCENTS) if digest[0] % 5 == 0 else word
+                spelled[word] = (new, "\u00a0" if digest[1] % 20 == 0 else " ")
+            return spelled[word]
+
+        tmp = accented.with_suffix(".tmp")
+        with (
+            path.open(encoding="utf-8", newline="") as source,
+            tmp.open("w", encoding="utf-8", newline="") as out,
+        ):
+            for line in source:
+                words = [respell(word) for word in line.split(" ")]
+                out.write("".join(new + gap for new, gap in words[:-1]) + words[-1][0])
+        tmp.rename(accented)
+    return accented
 
 
 def _status_kb(field: str) -> int:
@@ -346,6 +383,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="time the large-vocabulary variant of the data too (not scored)",
     )
+    parser.add_argument(
+        "--accented",
+        action="store_true",
+        help="time a variant of the data with accents, curly apostrophes and no-break spaces",
+    )
     parser.add_argument("--cache", type=Path, default=Path("/tmp/cleaner-bench"))
     parser.add_argument("--worker", nargs=2, metavar=("TOOL", "FILE"), help=argparse.SUPPRESS)
     parser.add_argument("--emit", type=int, help=argparse.SUPPRESS)
@@ -371,6 +413,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.large_vocabulary:
             large = large_vocabulary_file(mb, args.seed, args.cache)
             _measure(out, f"{mb:g} (large vocabulary)", tools, large, None, args.repeat)
+        if args.accented:
+            accented = accented_file(mb, args.seed, args.cache)
+            _measure(out, f"{mb:g} (accented)", tools, accented, None, args.repeat)
     if args.stream_mb:
         r = stream(args.stream_mb, args.seed, args.stream_command)
         out.write(f"\nStream: {json.dumps(r)}\n")

@@ -129,10 +129,11 @@ class Matcher:
             ahocorasick_rs.AhoCorasick(list(other_patterns)) if other_patterns else None
         )
 
-    def search(self, text: str, *, folded: bytes | None = None) -> list[Hit]:
+    def search(self, text: str, *, folded: bytes | str | None = None) -> list[Hit]:
         """Return every valid hit in `text`, overlapping ones included, in source order.
 
-        `folded` is `fold_ascii(text)` when the caller has it already (ASCII text only).
+        `folded` is what the caller has already: `fold_ascii(text)` of ASCII text, or
+        `fold(text)` of any text.
         """
         hits, long_gap = self._search(text, folded)
         if long_gap:
@@ -149,7 +150,7 @@ class Matcher:
             hits.sort(key=lambda hit: (hit.start, -hit.end))
         return hits
 
-    def _search(self, text: str, folded: bytes | None = None) -> tuple[list[Hit], bool]:
+    def _search(self, text: str, folded: bytes | str | None = None) -> tuple[list[Hit], bool]:
         """Return the hits, and whether `text` has a gap wider than _MAX_GAP."""
         # The haystacks have every whitespace character as a space, so a wide gap is a plain
         # substring test there: far cheaper than a regex over every character of the text.
@@ -157,11 +158,13 @@ class Matcher:
             return [], False
         hits: list[Hit] = []
         long_gap = False
+        lowered = folded if isinstance(folded, str) else None
         if self._ascii_ac is not None:
             if text.isascii():
-                haystack = fold_ascii(text) if folded is None else folded
+                haystack = folded if isinstance(folded, bytes) else fold_ascii(text)
             else:
-                spaced = _spaced(fold(text))
+                lowered = fold(text) if lowered is None else lowered
+                spaced = _spaced(lowered)
                 haystack = spaced.encode("ascii", "replace").translate(_ASCII_WS_TABLE)
             found = self._ascii_ac.find_matches_as_indexes(haystack, overlapping=True)
             wide = len(self._ascii_owner) - 1
@@ -170,7 +173,7 @@ class Matcher:
                 found = [match for match in found if match[0] != wide]
             hits.extend(self._check(text, found, self._ascii, self._ascii_owner))
         if self._other_ac is not None:
-            spaced = spaced_fold(fold(text))
+            spaced = spaced_fold(fold(text) if lowered is None else lowered)
             long_gap = _WIDE_GAP in spaced
             try:
                 found = self._other_ac.find_matches_as_indexes(spaced, overlapping=True)

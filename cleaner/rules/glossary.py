@@ -21,7 +21,16 @@ from cleaner.model import Document, Edit, Finding, Segment, Severity
 from cleaner.nearmiss import Choice, near_misses
 from cleaner.rules import RuleInfo
 from cleaner.rules._words import segment_words
-from cleaner.termmatch import Hit, Matcher, Phrase, choose, fold_ascii, phrase_words, word_spans
+from cleaner.termmatch import (
+    Hit,
+    Matcher,
+    Phrase,
+    choose,
+    fold,
+    fold_ascii,
+    phrase_words,
+    word_spans,
+)
 from cleaner.text import TOKEN_RE, words
 
 RULES = (
@@ -105,7 +114,7 @@ def check(doc: Document, config: Config) -> Iterator[Finding]:
     compiled = compile_glossary(glossary.load(config))
     view = _View.of(doc)
     # Folded once for the exact search and the near-miss vocabulary (both fold the same way).
-    folded = fold_ascii(view.text) if view.text.isascii() else None
+    folded = fold_ascii(view.text) if view.text.isascii() else fold(view.text)
     taken: list[tuple[int, int]] = []
     hits = compiled.matcher.search(view.text, folded=folded)
     hits = [h for h in hits if view.allows(h.start, h.end)]
@@ -145,7 +154,7 @@ def _suggestions(
     view: _View,
     compiled: _Compiled,
     taken: list[tuple[int, int]],
-    folded: bytes | None,
+    folded: bytes | str,
 ) -> Iterator[Finding]:
     taken.sort()
     starts = [start for start, _ in taken]
