@@ -101,8 +101,7 @@ def near_misses(
     The vocabulary is learned from `spoken` when given: the text with what is not speech
     (cue numbers, timing lines) blanked out. Positions are looked up afterwards in `text`, for
     the few phrases that score. `folded` is `fold_ascii(text)` (ASCII) or `fold(text)` if the
-    caller has it; `chunks`
-    the chunks of the spoken texts, already counted (see `Vocabulary`).
+    caller has it; `chunks` the chunks of the spoken texts, already counted (see `Vocabulary`).
     """
     kept = [c for c in choices if _long_enough(c.key)]
     if not kept:
@@ -193,10 +192,10 @@ class Vocabulary:
     `chunks`, when given, are the text's chunks already counted (by the shared tokenizer,
     `cleaner.rules._words`), which spares a second numbering of every chunk: words are learned
     from them, and the shared words (if all ASCII letters and digits) are placed by one
-    automaton pass. The
-    tokenizer blanks tags and reads only the spoken texts, and chunks in which it found no word
-    (a time citation) are skipped, so the digits of times and words inside tags or outside
-    segments (an Otter speaker line) are then not counted; no near miss is reported there.
+    automaton pass. The tokenizer blanks tags and reads only the spoken texts, and chunks in
+    which it found no word (a time citation) are skipped, so the digits of times and words
+    inside tags or outside segments (an Otter speaker line) are then not counted; no near miss
+    is reported there.
     """
 
     def __init__(
