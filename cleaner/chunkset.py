@@ -5,7 +5,7 @@ distinct ones. Telling them apart with a Python set costs an object and a hash p
 chunk under 16 bytes is its own key, two 64-bit numbers read straight from its bytes (its
 length and first 7 bytes, then the next 8), and equal keys are grouped by a numpy hash table.
 Longer chunks (addresses, runs of marks) are few and go through a dict of their bytes. Only the
-distinct chunks ever become Python objects. `cleaner.nearmiss` learns its vocabulary this way.
+distinct chunks ever become Python objects. `cleaner.vocabulary` learns its words this way.
 """
 
 from __future__ import annotations

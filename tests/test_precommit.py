@@ -143,7 +143,8 @@ def test_hooks_fail_fix_and_pass_on_the_second_commit(tmp_path: Path) -> None:
 def test_manifest_installs_and_runs_as_language_python(tmp_path: Path) -> None:
     # What users get: pre-commit clones this repository, builds a virtualenv and pip-installs
     # the package into it (`language: python`), then runs every hook of the manifest. It needs
-    # the package index, as installing the project for these tests does.
+    # the package index, as installing the project for these tests does. try-repo takes the
+    # changes to tracked files only: a new module must be added to git before this test sees it.
     assert PRE_COMMIT is not None
     repo = tmp_path / "repo"
     repo.mkdir()
