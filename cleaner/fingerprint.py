@@ -20,7 +20,7 @@ import hashlib
 import itertools
 import operator
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Protocol, cast
@@ -89,8 +89,18 @@ class Vocabulary(dict[str, int]):
         super().__init__()
         self.cap = cap
 
-    def values_of(self, spellings: list[str]) -> Iterable[int]:
-        """Return the hash of each of `spellings`."""
+    def values_of(self, spellings: Sequence[str]) -> Iterable[int]:
+        """Return the hash of each of `spellings`, hashing the new ones in one go."""
+        new = [word for word in dict.fromkeys(spellings) if word not in self]
+        if new:
+            if len(self) + len(new) > self.cap:
+                self.clear()  # as `__missing__` does
+            # One list of digests, read by numpy: no Python int made from bytes per word.
+            keys = normalize_all(new)
+            digests = b"".join(
+                [hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest() for key in keys]
+            )
+            self.update(zip(new, np.frombuffer(digests, dtype="<u8").tolist(), strict=True))
         return map(self.__getitem__, spellings)
 
     def __missing__(self, word: str) -> int:

@@ -16,6 +16,7 @@ from cleaner.fingerprint import (
     WIDE_SPACES,
     WORD_TOKEN_RE,
     Tokenizer,
+    Vocabulary,
     chunk_words,
     fingerprints,
     normalize_all,
@@ -174,3 +175,11 @@ def test_tallies_count_every_chunk_across_calls_and_cleared_caches(
             counted[chunk] += count
     assert counted == expected
     assert Tokenizer().tallies() == []  # kept only when asked for
+
+
+def test_vocabulary_hashes_new_words_in_one_go_as_one_by_one() -> None:
+    words = ["Hello", "hello", "Don’t", "été", "x", "Hello", "ＡＢＣ", "ǅemal"]
+    one_by_one = Vocabulary()
+    batched = Vocabulary(cap=5)  # cleared when the new words would pass the cap
+    assert list(batched.values_of(words)) == [one_by_one[word] for word in words]
+    assert list(batched.values_of(words[:2])) == [one_by_one[word] for word in words[:2]]

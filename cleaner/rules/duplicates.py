@@ -75,7 +75,7 @@ def check(doc: Document, config: Config) -> Iterator[Finding]:
     found = segment_words(doc)
     # The words the other rules count, hashed once per distinct key.
     key_hashes = np.fromiter(
-        map(_HASHES.__getitem__, found.vocabulary), dtype=np.uint64, count=len(found.vocabulary)
+        _HASHES.values_of(found.vocabulary), dtype=np.uint64, count=len(found.vocabulary)
     )
     copies = find_copies(
         found.keys,
