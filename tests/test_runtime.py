@@ -1,3 +1,7 @@
+"""Process policies of the `cleaner` command: the garbage collector and the allocator."""
+
+from __future__ import annotations
+
 import gc
 import platform
 import subprocess

@@ -212,7 +212,7 @@ def test_vocabulary_from_counted_chunks_matches_whole_text_count(
     }
 
 
-@pytest.mark.parametrize("text", [t for t in _TEXTS if t.isascii()])
+@pytest.mark.parametrize("text", _TEXTS)
 def test_counted_chunks_give_the_same_vocabulary_with_narrow_regions(
     text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
