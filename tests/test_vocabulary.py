@@ -65,13 +65,14 @@ def test_vocabulary_matches_whole_text_count(text: str) -> None:
     }
 
 
+@pytest.mark.parametrize("counted", [False, True], ids=["own chunks", "counted chunks"])
 @pytest.mark.parametrize("text", _TEXTS)
 def test_vocabulary_matches_whole_text_count_with_narrow_regions(
-    text: str, monkeypatch: pytest.MonkeyPatch
+    text: str, counted: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(vocab, "_REACH_CHARS", 1)  # forces regions to widen
     monkeypatch.setattr(vocab, "_JOIN_CHARS", 0)
-    vocabulary = Vocabulary(text, _BY_SIZE)
+    vocabulary = Vocabulary(text, _BY_SIZE, chunks=_counted(text) if counted else None)
     _, phrases = _reference(text)
     assert {n: dict(c) for n, c in vocabulary.phrases.items() if c} == {
         n: dict(c) for n, c in phrases.items()
@@ -210,18 +211,6 @@ def test_vocabulary_from_counted_chunks_matches_whole_text_count(
     assert {word: vocabulary.count(word) for word in words} == {
         word: tokens.count(word) for word in words
     }
-
-
-@pytest.mark.parametrize("text", _TEXTS)
-def test_counted_chunks_give_the_same_vocabulary_with_narrow_regions(
-    text: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(vocab, "_REACH_CHARS", 1)  # forces regions to widen
-    monkeypatch.setattr(vocab, "_JOIN_CHARS", 0)
-    counted = Vocabulary(text, _BY_SIZE, chunks=_counted(text))
-    learned = Vocabulary(text, _BY_SIZE)
-    assert set(counted.words) == set(learned.words)
-    assert counted.phrases == learned.phrases
 
 
 def test_counted_chunks_are_not_used_when_a_shared_word_is_not_ascii_letters() -> None:
