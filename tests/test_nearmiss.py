@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
+from chunk_helpers import counted_chunks
+
 from cleaner import Config
-from cleaner.chunkset import ChunkTally
-from cleaner.fingerprint import Tokenizer
 from cleaner.glossary import load
 from cleaner.nearmiss import near_misses
 from cleaner.rules.glossary import compile_glossary
-
-
-def _counted(text: str) -> list[ChunkTally]:
-    """Count the chunks of `text` as the shared tokenizer does for a plain document: by line."""
-    tokenizer = Tokenizer(tally=True)
-    tokenizer.hash_units(text.split("\n"))
-    return tokenizer.tallies()
 
 
 def test_near_misses_finds_misspelt_builtin_terms() -> None:
@@ -30,7 +23,7 @@ def test_near_misses_finds_misspelt_builtin_terms() -> None:
 def test_near_misses_from_counted_chunks_of_a_document() -> None:
     compiled = compile_glossary(load(Config()))
     text = "We deployed it on Kubernetis last week,\n<i>and Clawd Code too</i>.\n"
-    found = near_misses(text, compiled.choices, compiled.exact, chunks=_counted(text))
+    found = near_misses(text, compiled.choices, compiled.exact, chunks=counted_chunks(text))
     assert [(text[m.start : m.end], m.choice.key) for m in found] == [
         ("Kubernetis", "kubernetties"),
         ("Clawd Code", "clawed code"),

@@ -6,13 +6,13 @@ from collections import Counter
 
 import numpy
 import pytest
+from chunk_helpers import counted_chunks
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import chunkset
 from cleaner import vocabulary as vocab
-from cleaner.chunkset import ChunkTally
-from cleaner.fingerprint import _SPANNING_RE, Tokenizer, chunk_words
+from cleaner.fingerprint import _SPANNING_RE, chunk_words
 from cleaner.nearmiss import Choice
 from cleaner.termmatch import fold
 from cleaner.vocabulary import Vocabulary
@@ -72,7 +72,7 @@ def test_vocabulary_matches_whole_text_count_with_narrow_regions(
 ) -> None:
     monkeypatch.setattr(vocab, "_REACH_CHARS", 1)  # forces regions to widen
     monkeypatch.setattr(vocab, "_JOIN_CHARS", 0)
-    vocabulary = Vocabulary(text, _BY_SIZE, chunks=_counted(text) if counted else None)
+    vocabulary = Vocabulary(text, _BY_SIZE, chunks=counted_chunks(text) if counted else None)
     _, phrases = _reference(text)
     assert {n: dict(c) for n, c in vocabulary.phrases.items() if c} == {
         n: dict(c) for n, c in phrases.items()
@@ -173,13 +173,6 @@ def test_citations_are_read_at_once_when_a_shared_word_is_digits(
     }
 
 
-def _counted(text: str) -> list[ChunkTally]:
-    """Count the chunks of `text` as the shared tokenizer does for a plain document: by line."""
-    tokenizer = Tokenizer(tally=True)
-    tokenizer.hash_units(text.split("\n"))
-    return tokenizer.tallies()
-
-
 # Words, tags and citations; marks and letters beyond ASCII next to shared words.
 _ASCII_WORDS = st.sampled_from(["code", "type", "script", "c", "plus", "claude", "it's", "x"])
 _ASCII_WORDS |= st.sampled_from(["[00:01:02]", "(1:02)", "02", "c++", "code's", "_code"])
@@ -196,7 +189,7 @@ def test_vocabulary_from_counted_chunks_matches_whole_text_count(
     pairs: list[tuple[str, str]],
 ) -> None:
     text = "".join(word + gap for word, gap in pairs)
-    vocabulary = Vocabulary(text, _BY_SIZE, chunks=_counted(text))
+    vocabulary = Vocabulary(text, _BY_SIZE, chunks=counted_chunks(text))
     # Phrases are counted in the text itself, tags and all.
     _, phrases = _reference(text)
     assert {n: dict(c) for n, c in vocabulary.phrases.items() if c} == {
@@ -216,7 +209,7 @@ def test_vocabulary_from_counted_chunks_matches_whole_text_count(
 def test_counted_chunks_are_not_used_when_a_shared_word_is_not_ascii_letters() -> None:
     # A shared word holding a mark or a letter beyond ASCII: the vocabulary numbers the
     # chunks itself (the counted path places shared words in an ASCII view of the text).
-    chunks = _counted("unrelated words only")
+    chunks = counted_chunks("unrelated words only")
     for key, text in (("don't code", "we don't code here"), ("été code", "en été code")):
         found = Vocabulary(text, {2: [Choice(key, 0)]}, chunks=chunks)
         assert found.phrases[2][key] == 1
